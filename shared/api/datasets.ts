@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { method } from './contract.js';
+import type { Dataset, FeatureLayout } from '../dataset.js';
+
+const id = z.string().min(1);
+
+export const columnSettingSchema = z.object({
+  name: z.string(),
+  role: z.enum(['feature', 'target', 'ignore']),
+  encoding: z.enum(['onehot', 'integer']),
+});
+
+export const datasetConfigSchema = z.object({
+  columns: z.array(columnSettingSchema).min(1),
+  scaling: z.enum(['minmax', 'standard', 'none']),
+  lookback: z.number().int().min(0).max(10_000),
+  split: z.discriminatedUnion('kind', [
+    z.object({
+      kind: z.literal('chronological'),
+      trainRows: z.number().int().min(1),
+      validationFraction: z.number().min(0).max(0.9),
+    }),
+    z.object({
+      kind: z.literal('random'),
+      seed: z.number().int(),
+      testFraction: z.number().min(0.01).max(0.9),
+      validationFraction: z.number().min(0).max(0.9),
+    }),
+  ]),
+});
+
+export const datasetsSpec = {
+  list: method<Dataset[]>()(z.object({})),
+  get: method<Dataset>()(z.object({ id })),
+  /** Imports a CSV file on the machine that runs the core; emits `import.progress`. */
+  importCsv: method<Dataset>()(z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(200).optional() })),
+  /** Stops an import in progress; the project is left as it was before it began. */
+  cancelImport: method<void>()(z.object({ importId: z.string() })),
+  configure: method<Dataset>()(z.object({ id, config: datasetConfigSchema })),
+  layout: method<FeatureLayout>()(z.object({ id })),
+  rename: method<Dataset>()(z.object({ id, name: z.string().trim().min(1).max(200) })),
+  remove: method<void>()(z.object({ id })),
+};

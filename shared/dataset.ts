@@ -1,0 +1,130 @@
+/** Tabular datasets: what the CSV importer finds, and how the user wants it used. */
+
+export type ColumnType = 'number' | 'categorical' | 'datetime' | 'text';
+export type ColumnRole = 'feature' | 'target' | 'ignore';
+export type Encoding = 'onehot' | 'integer';
+export type Scaling = 'minmax' | 'standard' | 'none';
+
+export interface ColumnProfile {
+  name: string;
+  index: number;
+  type: ColumnType;
+  /** Empty cells, "NA", "NaN", "null". */
+  missing: number;
+  /** Distinct non-missing values, counted up to 1,000 (then reported as 1000). */
+  distinct: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  std?: number;
+  /** Numbers: counts over `bins` equal-width bins from min to max. */
+  histogram?: number[];
+  /** Categorical and text: the most frequent values (at most 20). */
+  topValues?: { value: string; count: number }[];
+  /** Categorical only: every category, sorted; the order fixes one-hot and integer codes. */
+  categories?: string[];
+}
+
+export interface CsvProfile {
+  delimiter: string;
+  hasHeader: boolean;
+  rowCount: number;
+  columns: ColumnProfile[];
+  /** The first rows as read (strings), for the preview table. */
+  preview: string[][];
+}
+
+export interface ColumnSetting {
+  name: string;
+  role: ColumnRole;
+  /** For categorical features and targets. */
+  encoding: Encoding;
+}
+
+export type SplitConfig =
+  | { kind: 'chronological'; trainRows: number; validationFraction: number }
+  | { kind: 'random'; seed: number; testFraction: number; validationFraction: number };
+
+export interface DatasetConfig {
+  columns: ColumnSetting[];
+  scaling: Scaling;
+  /** Time-series windows: each sample is `lookback` consecutive rows of features; 0 means plain rows (no time axis). */
+  lookback: number;
+  split: SplitConfig;
+}
+
+export interface Dataset {
+  id: string;
+  name: string;
+  kind: 'tabular';
+  sourceName: string;
+  sha256: string;
+  bytes: number;
+  profile: CsvProfile;
+  config: DatasetConfig;
+  createdAt: string;
+}
+
+/** Progress of a long import, sent as an event. */
+export interface ImportProgress {
+  importId: string;
+  file: string;
+  bytesRead: number;
+  bytesTotal: number;
+  rows: number;
+  done: boolean;
+}
+
+/** Sensible defaults from a profile: last numeric column is the target, ids and free text are ignored. */
+export function defaultDatasetConfig(profile: CsvProfile): DatasetConfig {
+  const numeric = profile.columns.filter((c) => c.type === 'number');
+  const target = numeric[numeric.length - 1] ?? profile.columns[profile.columns.length - 1];
+  return {
+    columns: profile.columns.map((c) => ({
+      name: c.name,
+      role: c === target ? 'target' : c.type === 'text' || c.type === 'datetime' ? 'ignore' : 'feature',
+      encoding: 'onehot',
+    })),
+    scaling: 'minmax',
+    lookback: 0,
+    split: { kind: 'random', seed: 42, testFraction: 0.2, validationFraction: 0.1 },
+  };
+}
+
+export type Task = 'regression' | 'classification';
+
+/** What the model sees and predicts once a config is applied: fixes the template's input and output. */
+export interface FeatureLayout {
+  /** Per-sample input shape without the batch dimension: [features] or [lookback, features]. */
+  inputShape: number[];
+  featureNames: string[];
+  target: string;
+  task: Task;
+  classes?: string[];
+  outputUnits: number;
+}
+
+export function featureLayout(profile: CsvProfile, config: DatasetConfig): FeatureLayout {
+  const byName = new Map(profile.columns.map((c) => [c.name, c]));
+  const featureNames: string[] = [];
+  for (const s of config.columns) {
+    if (s.role !== 'feature') continue;
+    const col = byName.get(s.name);
+    if (!col) continue;
+    if (col.type === 'categorical' && s.encoding === 'onehot') {
+      for (const cat of col.categories ?? []) featureNames.push(`${col.name}=${cat}`);
+    } else featureNames.push(col.name);
+  }
+  const targets = config.columns.filter((c) => c.role === 'target');
+  const target = targets[0] ? byName.get(targets[0].name) : undefined;
+  const task: Task = target?.type === 'categorical' ? 'classification' : 'regression';
+  const classes = task === 'classification' ? (target?.categories ?? []) : undefined;
+  return {
+    inputShape: config.lookback > 0 ? [config.lookback, featureNames.length] : [featureNames.length],
+    featureNames,
+    target: target?.name ?? '',
+    task,
+    classes,
+    outputUnits: task === 'classification' ? (classes?.length ?? 0) : 1,
+  };
+}
