@@ -1,0 +1,34 @@
+/**
+ * A trainer process, whichever way it was started: `child_process.fork` in serve mode and the
+ * CLI, Electron's `utilityProcess.fork` in the desktop app (main/electron/ supplies that one).
+ */
+import { fork } from 'node:child_process';
+
+export interface WorkerProcess {
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** code is null when killed by a signal. */
+  onExit(listener: (code: number | null, signal: string | null) => void): void;
+  kill(): void;
+  readonly pid: number | undefined;
+}
+
+export type WorkerSpawner = (entry: string) => WorkerProcess;
+
+export const forkWorker: WorkerSpawner = (entry) => {
+  const child = fork(entry, [], {
+    // Structured clone, so weight buffers cross as bytes rather than JSON arrays.
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+  });
+  return {
+    send: (m) => void child.send(m as never),
+    onMessage: (l) => void child.on('message', l),
+    onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
+    kill: () => void child.kill('SIGKILL'),
+    get pid() {
+      return child.pid;
+    },
+  };
+};
