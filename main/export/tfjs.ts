@@ -1,0 +1,41 @@
+/**
+ * Writes a TF.js LayersModel folder from stored weights, without loading TF.js:
+ * model.json (topology + weights manifest), weights.bin, and layerbench.json describing the
+ * preprocessing a caller must apply (input columns, encodings, scaling, target).
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import type { WeightArtifacts } from '../jobs/messages.js';
+
+export interface ExportMetadata {
+  format: 'layerbench-tfjs';
+  version: 1;
+  run: { id: string; name: string; endedAt?: string; finalLogs?: Record<string, number> };
+  dataset: { name: string; sourceName: string; sha256: string };
+  /** The Preprocessing record the trainer fitted (columns, encodings, scaling, target). */
+  preprocessing: unknown;
+  inputShape: number[];
+}
+
+export async function writeTfjsModel(dir: string, w: WeightArtifacts, meta: ExportMetadata): Promise<string[]> {
+  await fsp.mkdir(dir, { recursive: true });
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: 'Layerbench',
+    convertedBy: null,
+    modelTopology: w.modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: w.weightSpecs }],
+  };
+  const files = ['model.json', 'weights.bin', 'layerbench.json'];
+  // Write to temp names and rename, so a half-written export is never mistaken for a good one.
+  await writeAtomic(path.join(dir, 'weights.bin'), w.weightData);
+  await writeAtomic(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+  await writeAtomic(path.join(dir, 'layerbench.json'), JSON.stringify(meta, null, 2));
+  return files.map((f) => path.join(dir, f));
+}
+
+async function writeAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, data);
+  await fsp.rename(tmp, file);
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { ApiHandlers } from '../../shared/api/index.js';
+import { AppError, CancelledError } from '../../shared/errors.js';
+import { defaultDatasetConfig, featureLayout, type Dataset, type DatasetConfig, type CsvProfile } from '../../shared/dataset.js';
+import { profileCsv } from '../importers/csv/index.js';
+import type { CoreContext } from '../core.js';
+
+/**
+ * Copies a file into media/ under its SHA-256, as a `.partial` until the import commits, so a
+ * killed import leaves no half-written media (ProjectStore.open sweeps `.partial` files).
+ */
+async function copyIntoMedia(src: string, mediaDir: string, signal: AbortSignal): Promise<{ sha256: string; bytes: number; partial: string }> {
+  const partial = path.join(mediaDir, `import-${process.pid}-${Date.now()}.partial`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(createReadStream(src), tap, createWriteStream(partial), { signal });
+  } catch (e) {
+    await fsp.rm(partial, { force: true });
+    if (signal.aborted) throw new CancelledError('Import cancelled.');
+    throw e;
+  }
+  return { sha256: hash.digest('hex'), bytes, partial };
+}
+
+/** Checks a config against the dataset's columns before it is saved. */
+export function checkConfig(profile: CsvProfile, config: DatasetConfig): void {
+  const names = new Set(profile.columns.map((c) => c.name));
+  for (const c of config.columns)
+    if (!names.has(c.name)) throw new AppError('CSV_BAD_CONFIG', `Column '${c.name}' is not in this dataset; it has ${[...names].join(', ')}.`);
+  const targets = config.columns.filter((c) => c.role === 'target');
+  if (targets.length > 1) throw new AppError('CSV_BAD_CONFIG', `Only one target column is supported; got ${targets.map((t) => t.name).join(', ')}.`);
+  if (config.split.kind === 'chronological' && config.split.trainRows >= profile.rowCount)
+    throw new AppError('CSV_BAD_CONFIG', `The chronological split trains on ${config.split.trainRows} rows but the file has only ${profile.rowCount}; leave some rows for the test split.`);
+}
+
+export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
+  const imports = new Map<string, AbortController>();
+
+  return {
+    async list() {
+      return ctx.requireStore().listDatasets();
+    },
+    async get({ id }) {
+      return ctx.requireStore().getDataset(id);
+    },
+    async importCsv({ path: src, name }) {
+      const store = ctx.requireStore();
+      const file = path.basename(src);
+      if (!existsSync(src)) throw new AppError('NOT_FOUND', `No file at ${src}.`);
+      const importId = ctx.newId();
+      const abort = new AbortController();
+      imports.set(importId, abort);
+      try {
+        const bytesTotal = (await fsp.stat(src)).size;
+        const copied = await copyIntoMedia(src, store.mediaDir, abort.signal);
+        let profile: CsvProfile;
+        try {
+          profile = await profileCsv(copied.partial, {
+            signal: abort.signal,
+            onProgress: (p) => ctx.emit('import.progress', { importId, file, bytesRead: p.bytesRead, bytesTotal, rows: p.rows, done: false }),
+          });
+        } catch (e) {
+          await fsp.rm(copied.partial, { force: true });
+          // Name the user's file, not our temporary copy.
+          if (e instanceof AppError) throw new AppError(e.code, e.message.split(copied.partial).join(file), e.details);
+          throw e;
+        }
+        const final = path.join(store.mediaDir, `${copied.sha256}.csv`);
+        if (existsSync(final)) await fsp.rm(copied.partial, { force: true });
+        else await fsp.rename(copied.partial, final);
+        const dataset: Dataset = {
+          id: ctx.newId(),
+          name: name ?? file.replace(/\.(csv|tsv|txt)$/i, ''),
+          kind: 'tabular',
+          sourceName: file,
+          sha256: copied.sha256,
+          bytes: copied.bytes,
+          profile,
+          config: defaultDatasetConfig(profile),
+          createdAt: new Date().toISOString(),
+        };
+        store.insertDataset(dataset);
+        ctx.emit('import.progress', { importId, file, bytesRead: bytesTotal, bytesTotal, rows: profile.rowCount, done: true });
+        return dataset;
+      } finally {
+        imports.delete(importId);
+      }
+    },
+    async cancelImport({ importId }) {
+      imports.get(importId)?.abort();
+    },
+    async configure({ id, config }) {
+      const store = ctx.requireStore();
+      const d = store.getDataset(id);
+      checkConfig(d.profile, config);
+      store.updateDatasetConfig(id, config);
+      return store.getDataset(id);
+    },
+    async layout({ id }) {
+      const d = ctx.requireStore().getDataset(id);
+      return featureLayout(d.profile, d.config);
+    },
+    async rename({ id, name }) {
+      const store = ctx.requireStore();
+      store.renameDataset(id, name);
+      return store.getDataset(id);
+    },
+    async remove({ id }) {
+      ctx.requireStore().deleteDataset(id);
+    },
+  };
+}
+
+export function datasetCsvPath(mediaDir: string, d: Dataset): string {
+  return path.join(mediaDir, `${d.sha256}.csv`);
+}

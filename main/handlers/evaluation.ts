@@ -1,0 +1,56 @@
+import type { ApiHandlers } from '../../shared/api/index.js';
+import { AppError } from '../../shared/errors.js';
+import { accuracyOf, confusionMatrix, meanAbsoluteError, rootMeanSquaredError, type Evaluation } from '../../shared/evaluation.js';
+import type { DatasetConfig } from '../../shared/dataset.js';
+import { callWorker } from '../jobs/worker-call.js';
+import type { EvaluationOutput } from '../jobs/messages.js';
+import type { CoreContext } from '../core.js';
+import { datasetCsvPath } from './datasets.js';
+
+const MAX_PLOT_POINTS = 2000;
+
+export function toEvaluation(runId: string, o: EvaluationOutput): Evaluation {
+  if (o.task === 'classification') {
+    const classes = o.classes ?? [];
+    const confusion = confusionMatrix(o.actual, o.predicted, classes.length);
+    return { task: 'classification', runId, target: o.target, count: o.actual.length, accuracy: accuracyOf(confusion), classes, confusion };
+  }
+  return {
+    task: 'regression',
+    runId,
+    target: o.target,
+    count: o.actual.length,
+    mae: meanAbsoluteError(o.actual, o.predicted),
+    rmse: rootMeanSquaredError(o.actual, o.predicted),
+    actual: o.actual.slice(0, MAX_PLOT_POINTS),
+    predicted: o.predicted.slice(0, MAX_PLOT_POINTS),
+  };
+}
+
+export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] {
+  return {
+    async run({ runId }) {
+      const store = ctx.requireStore();
+      const run = store.getRun(runId);
+      const weights = store.getWeights(runId);
+      if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`);
+      const dataset = store.getDataset(run.datasetId);
+      // Evaluate with the config the run trained with, so the split and scaling are the same.
+      const prep = store.getRunPrep(runId) as { config?: DatasetConfig } | null;
+      const config = prep?.config ?? dataset.config;
+      const backend = run.backend?.name ?? 'auto';
+      const r = await callWorker(
+        ctx.spawn,
+        ctx.opts.workerEntry,
+        { type: 'evaluate', data: { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config }, weights, backend },
+        'evaluated',
+      );
+      const evaluation = toEvaluation(runId, r.output);
+      store.saveEvaluation(runId, evaluation);
+      return evaluation;
+    },
+    async get({ runId }) {
+      return ctx.requireStore().getEvaluation(runId);
+    },
+  };
+}

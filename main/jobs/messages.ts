@@ -1,0 +1,43 @@
+/** Messages between the core and a trainer process. Structured-clone data only. */
+import type { CsvProfile, DatasetConfig } from '../../shared/dataset.js';
+import type { SerializedError } from '../../shared/errors.js';
+import type { ModelGraph } from '../../shared/graph.js';
+import type { BackendChoice, BackendInfo, TrainSettings, TrainingProgress } from '../../shared/training.js';
+
+export interface WeightArtifacts {
+  modelTopology: unknown;
+  weightSpecs: unknown;
+  weightData: Uint8Array;
+}
+
+/** The tabular data a job reads: the CSV in the project's media folder and how to read it. */
+export interface DataSource {
+  csvPath: string;
+  profile: CsvProfile;
+  config: DatasetConfig;
+}
+
+export type ToWorker =
+  | { type: 'train'; runId: string; data: DataSource; graph: ModelGraph; settings: TrainSettings }
+  | { type: 'stop' }
+  | { type: 'evaluate'; data: DataSource; weights: WeightArtifacts; backend: BackendChoice }
+  | { type: 'probe'; backend: BackendChoice };
+
+export interface EvaluationOutput {
+  task: 'regression' | 'classification';
+  /** Regression: values in original units. Classification: class indices. */
+  actual: number[];
+  predicted: number[];
+  classes?: string[];
+  target: string;
+}
+
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'backend'; info: BackendInfo }
+  | { type: 'prepared'; preprocessing: unknown; counts: { train: number; validation: number; test: number } }
+  | { type: 'progress'; progress: TrainingProgress }
+  | { type: 'trained'; weights: WeightArtifacts; stopped: boolean; epochsDone: number; finalLogs: Record<string, number>; samplesPerSec: number }
+  | { type: 'evaluated'; output: EvaluationOutput }
+  | { type: 'probed'; info: BackendInfo }
+  | { type: 'error'; error: SerializedError };
