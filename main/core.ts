@@ -84,7 +84,7 @@ export function createCore(opts: CoreOptions): Core {
   return {
     handlers,
     onEvent(listener) {
-      const l = (event: EventName, payload: never) => listener(event, payload);
+      const l = (event: EventName, payload: ApiEvents[EventName]) => listener(event, payload);
       ctx.bus.on('event', l);
       return () => void ctx.bus.off('event', l);
     },

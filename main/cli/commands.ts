@@ -111,7 +111,13 @@ export async function cmdImport(core: Core, file: string, flags: Flags, out: Out
   } finally {
     off();
   }
-  d = await api.datasets.configure({ id: d.id, config: configFromFlags(d, flags) });
+  try {
+    d = await api.datasets.configure({ id: d.id, config: configFromFlags(d, flags) });
+  } catch (e) {
+    // One command, one change: flags that do not fit the file undo the import.
+    await api.datasets.remove({ id: d.id });
+    throw e;
+  }
   const layout = await api.datasets.layout({ id: d.id });
   out.result({ dataset: d, layout }, () =>
     [

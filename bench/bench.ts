@@ -1,0 +1,99 @@
+/**
+ * `npm run bench -- j1 [--backend B] [--epochs N] [--limit N] [--json]`
+ * Trains a reference journey the way a trainer process does (CSV preparation → model from the
+ * template → our training loop) and prints throughput, epoch time and peak memory.
+ */
+import { parseArgs } from 'node:util';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeJ1Csv } from './j1-data.js';
+import { profileCsv } from '../main/importers/csv/index.js';
+import { prepareTabular } from '../main/importers/csv/prepare.js';
+import { loadBackend } from '../main/engine/backend.js';
+import { buildModel } from '../main/engine/build.js';
+import { train } from '../main/engine/train.js';
+import { buildTemplate } from '../shared/templates.js';
+import { defaultDatasetConfig, featureLayout } from '../shared/dataset.js';
+import { DEFAULT_TRAIN_SETTINGS, type BackendChoice } from '../shared/training.js';
+
+interface BenchResult {
+  journey: string;
+  backend: string;
+  device: string;
+  samples_per_s: number;
+  epoch_s: number;
+  peak_rss_mb: number;
+  metric: string;
+  value: number;
+  epochs: number;
+  train_samples: number;
+  machine: { cpus: number; cpu: string; node: string; platform: string };
+}
+
+/** J1: 5 years of hourly rows; the first 365×24 train, as in the reference experiment. */
+async function benchJ1(backend: BackendChoice, epochs: number, limit: number | undefined): Promise<BenchResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'lb-bench-'));
+  const csv = path.join(dir, 'j1.csv');
+  await writeJ1Csv(csv, 24 * 365 * 5);
+  const profile = await profileCsv(csv);
+  const config = defaultDatasetConfig(profile);
+  for (const c of config.columns) c.role = c.name === 'pollution' ? 'target' : c.name === 'date' ? 'ignore' : 'feature';
+  config.lookback = 1;
+  config.split = { kind: 'chronological', trainRows: limit ?? 365 * 24, validationFraction: 0 };
+  const data = await prepareTabular(csv, profile, config);
+  const { tf, info } = await loadBackend(backend);
+  const graph = buildTemplate('j1-lstm', featureLayout(profile, config));
+  const model = buildModel(tf, graph);
+  const settings = { ...DEFAULT_TRAIN_SETTINGS, epochs, batchSize: 72, backend, batchReportEvery: 1_000_000 };
+  const epochTimes: number[] = [];
+  let last = performance.now();
+  const r = await train(tf, model, { train: data.train, inputShape: data.inputShape, outputUnits: data.outputUnits }, settings, {
+    onEpoch: () => {
+      const now = performance.now();
+      epochTimes.push((now - last) / 1000);
+      last = now;
+    },
+    shouldStop: () => false,
+  });
+  // The first epoch includes kernel warm-up; report the median of the rest when there are any.
+  const steady = epochTimes.length > 1 ? epochTimes.slice(1) : epochTimes;
+  const epochS = [...steady].sort((a, b) => a - b)[Math.floor(steady.length / 2)]!;
+  return {
+    journey: 'j1',
+    backend: info.name,
+    device: info.device,
+    samples_per_s: Math.round(data.train.count / epochS),
+    epoch_s: Number(epochS.toFixed(3)),
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    metric: 'train_mae_scaled',
+    value: Number((r.finalLogs.loss ?? NaN).toFixed(5)),
+    epochs: r.epochsDone,
+    train_samples: data.train.count,
+    machine: { cpus: os.cpus().length, cpu: os.cpus()[0]?.model ?? '?', node: process.version, platform: `${os.platform()} ${os.arch()}` },
+  };
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    allowPositionals: true,
+    options: { backend: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+  });
+  const journey = positionals[0] ?? 'j1';
+  if (journey !== 'j1' && journey !== 'all') {
+    console.error(`Unknown journey '${journey}'. This build benchmarks: j1 (J2/J3 arrive with the image and engine work).`);
+    process.exit(2);
+  }
+  const backend = (values.backend ?? 'auto') as BackendChoice;
+  const r = await benchJ1(backend, Number(values.epochs ?? 5), values.limit ? Number(values.limit) : undefined);
+  if (values.json) console.log(JSON.stringify(r));
+  else
+    console.log(
+      `J1 LSTM(50)→Dense(1), ${r.train_samples} train rows, batch 72, ${r.epochs} epochs on ${r.backend} (${r.device})\n` +
+        `  ${r.samples_per_s} samples/s, ${r.epoch_s} s/epoch (median after the first), peak RSS ${r.peak_rss_mb} MB, final loss ${r.value}\n` +
+        `  machine: ${r.machine.cpus}× ${r.machine.cpu}, Node ${r.machine.node}`,
+    );
+}
+
+await main();

@@ -1,0 +1,95 @@
+/**
+ * J1 through the command line, as a script would run it: create → import → model → train →
+ * evaluate → export → runs. Needs the built app (`npm run build`; `npm test` builds first).
+ */
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeJ1Csv } from '../../bench/j1-data.js';
+import { runCli, lastJson } from '../helpers/cli.js';
+import { loadExportedModel } from '../helpers/tfjs-files.js';
+import { loadBackend } from '../../main/engine/backend.js';
+import { prepareTabular, unscaleTarget } from '../../main/importers/csv/prepare.js';
+import type { Dataset } from '../../shared/dataset.js';
+import type { RunSummary } from '../../shared/training.js';
+import type { RegressionEvaluation } from '../../shared/evaluation.js';
+
+const HOURS = 24 * 120;
+const TRAIN_ROWS = 24 * 90;
+
+describe('CLI journey (J1)', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-cli-'));
+  const home = path.join(tmp, 'home');
+  const project = path.join(tmp, 'j1-project');
+  const csv = path.join(tmp, 'pollution.csv');
+
+  beforeAll(async () => {
+    await writeJ1Csv(csv, HOURS);
+  });
+
+  it('runs the whole pipeline and the export predicts what the app predicted', async () => {
+    const created = await runCli(['create', project, '--name', 'J1 CLI', '--json'], home);
+    expect(created.code, created.stderr).toBe(0);
+    expect(existsSync(path.join(project, 'project.lbproj'))).toBe(true);
+
+    const imported = await runCli(
+      ['import', project, csv, '--target', 'pollution', '--ignore', 'date', '--scaling', 'minmax', '--lookback', '1', '--split', `chronological:${TRAIN_ROWS}`, '--validation', '0', '--json'],
+      home,
+    );
+    expect(imported.code, imported.stderr).toBe(0);
+    const { dataset, layout } = lastJson<{ dataset: Dataset; layout: { inputShape: number[]; task: string } }>(imported);
+    expect(dataset.profile.rowCount).toBe(HOURS);
+    // 7 numeric features + one-hot wind direction (4 categories).
+    expect(layout.inputShape).toEqual([1, 11]);
+    expect(layout.task).toBe('regression');
+
+    const model = await runCli(['model', project, '--template', 'j1-lstm'], home);
+    expect(model.code, model.stderr).toBe(0);
+    expect(model.stdout).toMatch(/lstm.*\(batch, 50\)/);
+
+    const trained = await runCli(['train', project, '--epochs', '2', '--batch-size', '72', '--backend', 'wasm', '--json'], home);
+    expect(trained.code, trained.stderr).toBe(0);
+    const run = lastJson<RunSummary>(trained);
+    expect(run.status).toBe('completed');
+    expect(run.epochsDone).toBe(2);
+    expect(run.backend?.name).toBe('wasm');
+    expect(run.finalLogs?.loss).toBeGreaterThan(0);
+
+    const evaluated = await runCli(['evaluate', project, '--json'], home);
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    const ev = lastJson<RegressionEvaluation>(evaluated);
+    expect(ev.task).toBe('regression');
+    expect(ev.count).toBe(HOURS - TRAIN_ROWS);
+    expect(ev.rmse).toBeGreaterThanOrEqual(ev.mae);
+    expect(ev.mae).toBeGreaterThan(0);
+
+    const outDir = path.join(tmp, 'export');
+    const exported = await runCli(['export', project, '--out', outDir, '--json'], home);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(readdirSync(outDir).sort()).toEqual(['layerbench.json', 'model.json', 'weights.bin']);
+
+    // The exported model, loaded with tf.loadLayersModel, gives the predictions the app evaluated.
+    const { tf } = await loadBackend('wasm');
+    const loaded = await loadExportedModel(tf, outDir);
+    const data = await prepareTabular(csv, dataset.profile, dataset.config);
+    const n = 50;
+    const x = tf.tensor(data.test.x.subarray(0, n * 11), [n, 1, 11]);
+    const y = (loaded.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync();
+    for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, y[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
+
+    const runs = await runCli(['runs', project, '--json'], home);
+    expect(lastJson<RunSummary[]>(runs)).toHaveLength(1);
+  });
+
+  it('fails with a clear message and a non-zero exit on bad input', async () => {
+    const r = await runCli(['train', path.join(tmp, 'nowhere')], home);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nowhere');
+    const bad = await runCli(['import', project, csv, '--target', 'no_such_column'], home);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/Column 'no_such_column' is not in/);
+    // The failed import left nothing behind.
+    expect(lastJson<Dataset[]>(await runCli(['datasets', project, '--json'], home))).toHaveLength(1);
+  });
+});

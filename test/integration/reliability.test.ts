@@ -1,0 +1,102 @@
+/**
+ * What happens when things die: a killed trainer marks its run failed and the app goes on;
+ * a server killed mid-import leaves a project that opens and holds no half-import.
+ */
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import os from 'node:os';
+import path from 'node:path';
+import { createCore } from '../../main/core.js';
+import { forkWorker, type WorkerProcess } from '../../main/jobs/process.js';
+import { writeJ1Csv } from '../../bench/j1-data.js';
+import { CLI, ROOT } from '../helpers/serve.js';
+import { DEFAULT_TRAIN_SETTINGS } from '../../shared/training.js';
+
+const WORKER = path.join(ROOT, 'dist', 'main', 'worker.js');
+
+describe('reliability', () => {
+  it('a killed trainer marks the run failed with the reason; the app keeps working and the project opens', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-kill-'));
+    const csv = path.join(tmp, 'j1.csv');
+    await writeJ1Csv(csv, 24 * 60);
+    const spawned: WorkerProcess[] = [];
+    const core = createCore({
+      appDataDir: path.join(tmp, 'home'),
+      workerEntry: WORKER,
+      spawnWorker: (entry) => {
+        const w = forkWorker(entry);
+        spawned.push(w);
+        return w;
+      },
+    });
+    const h = core.handlers;
+    await h.projects.create({ dir: path.join(tmp, 'p') });
+    const d = await h.datasets.importCsv({ path: csv });
+    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
+    let batches = 0;
+    const gotProgress = new Promise<void>((resolve) =>
+      core.onEvent((event) => {
+        if (event === 'training.progress' && ++batches === 3) resolve();
+      }),
+    );
+    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
+    await gotProgress;
+    process.kill(spawned[0]!.pid!, 'SIGKILL');
+    const ended = await h.training.wait({ runId: run.id });
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatch(/killed \(SIGKILL\)/);
+    // The app still answers, and the run's metrics so far were kept.
+    expect((await h.datasets.list({})).length).toBe(1);
+    expect((await h.training.get({ runId: run.id })).metrics.length).toBeGreaterThan(0);
+    await core.dispose();
+    const again = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
+    await again.handlers.projects.open({ dir: path.join(tmp, 'p') });
+    expect((await again.handlers.training.list({}))[0]!.status).toBe('failed');
+    await again.dispose();
+  });
+
+  it('stop ends a run within a second and keeps it as stopped with weights', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-stop-'));
+    const csv = path.join(tmp, 'j1.csv');
+    await writeJ1Csv(csv, 24 * 60);
+    const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
+    const h = core.handlers;
+    await h.projects.create({ dir: path.join(tmp, 'p') });
+    const d = await h.datasets.importCsv({ path: csv });
+    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
+    let seen = 0;
+    const going = new Promise<void>((resolve) => core.onEvent((e) => e === 'training.progress' && ++seen === 2 && resolve()));
+    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
+    await going;
+    const t0 = Date.now();
+    await h.training.stop({ runId: run.id });
+    const ended = await h.training.wait({ runId: run.id });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(ended.status).toBe('stopped');
+    expect(ended.hasWeights).toBe(true);
+    await core.dispose();
+  });
+
+  it('a server killed mid-import leaves a project that opens with no half-import', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-killimport-'));
+    const csv = path.join(tmp, 'big.csv');
+    await writeJ1Csv(csv, 400_000); // ~25 MB: long enough to be killed in the middle
+    const project = path.join(tmp, 'p');
+    const home = path.join(tmp, 'home');
+    const env = { ...process.env, LAYERBENCH_HOME: home };
+    await new Promise<void>((resolve, reject) => {
+      const c = spawn(process.execPath, [CLI, 'create', project], { env });
+      c.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`create exited ${code}`))));
+    });
+    const child = spawn(process.execPath, [CLI, 'import', project, csv], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    await new Promise<void>((resolve) => child.stderr.on('data', (d) => String(d).includes('importing') && resolve()));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const core = createCore({ appDataDir: home, workerEntry: WORKER });
+    await core.handlers.projects.open({ dir: project });
+    expect(await core.handlers.datasets.list({})).toEqual([]);
+    expect(readdirSync(path.join(project, 'media'))).toEqual([]);
+    await core.dispose();
+  });
+});
