@@ -39,7 +39,11 @@ async function benchJ1(backend: BackendChoice, epochs: number, limit: number | u
   const profile = await profileCsv(csv);
   const config = defaultDatasetConfig(profile);
   for (const c of config.columns) c.role = c.name === 'pollution' ? 'target' : c.name === 'date' ? 'ignore' : 'feature';
+  const wind = config.columns.find((c) => c.name === 'wnd_dir');
+  if (wind) wind.encoding = 'integer';
   config.lookback = 1;
+  config.horizon = 1;
+  config.targetAsInput = true;
   config.split = { kind: 'chronological', trainRows: limit ?? 365 * 24, validationFraction: 0 };
   const data = await prepareTabular(csv, profile, config);
   const { tf, info } = await loadBackend(backend);

@@ -50,6 +50,13 @@ export interface DatasetConfig {
   scaling: Scaling;
   /** Time-series windows: each sample is `lookback` consecutive rows of features; 0 means plain rows (no time axis). */
   lookback: number;
+  /**
+   * How many rows ahead the target is: 0 predicts the window's last row, 1 the row after it
+   * (J1: the next hour's pollution from this hour's weather). Missing in configs saved before it existed: 0.
+   */
+  horizon?: number;
+  /** With horizon ≥ 1, the target's own past values are an input too (placed first). */
+  targetAsInput?: boolean;
   split: SplitConfig;
 }
 
@@ -87,6 +94,8 @@ export function defaultDatasetConfig(profile: CsvProfile): DatasetConfig {
     })),
     scaling: 'minmax',
     lookback: 0,
+    horizon: 0,
+    targetAsInput: false,
     split: { kind: 'random', seed: 42, testFraction: 0.2, validationFraction: 0.1 },
   };
 }
@@ -107,8 +116,9 @@ export interface FeatureLayout {
 export function featureLayout(profile: CsvProfile, config: DatasetConfig): FeatureLayout {
   const byName = new Map(profile.columns.map((c) => [c.name, c]));
   const featureNames: string[] = [];
+  const autoregressive = (config.horizon ?? 0) >= 1 && config.targetAsInput === true;
   for (const s of config.columns) {
-    if (s.role !== 'feature') continue;
+    if (s.role !== 'feature' && !(autoregressive && s.role === 'target')) continue;
     const col = byName.get(s.name);
     if (!col) continue;
     if (col.type === 'categorical' && s.encoding === 'onehot') {

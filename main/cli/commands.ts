@@ -85,6 +85,9 @@ export function configFromFlags(d: Dataset, flags: Flags): DatasetConfig {
   if (scaling) c.scaling = scaling as DatasetConfig['scaling'];
   const lookback = num(flags, 'lookback');
   if (lookback !== undefined) c.lookback = lookback;
+  const horizon = num(flags, 'horizon');
+  if (horizon !== undefined) c.horizon = horizon;
+  if (flags['target-as-input']) c.targetAsInput = true;
   const validationFraction = num(flags, 'validation') ?? c.split.validationFraction;
   const split = str(flags, 'split');
   if (split?.startsWith('chronological')) {

@@ -14,7 +14,8 @@ Commands:
   serve [--port N] [--host H] [--project DIR]   serve the app to a browser (prints a URL with a token)
   create <dir> [--name NAME]                     create a project folder
   import <project> <file.csv> [--target COL] [--ignore A,B] [--encoding COL=onehot|integer]
-         [--scaling minmax|standard|none] [--lookback N] [--split chronological:ROWS|random:FRACTION]
+         [--scaling minmax|standard|none] [--lookback N] [--horizon N] [--target-as-input]
+         [--split chronological:ROWS|random:FRACTION]
          [--validation FRACTION] [--seed N] [--name NAME]
   model <project> [--template j1-lstm|mlp] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
@@ -39,6 +40,8 @@ const OPTIONS = {
   encoding: { type: 'string' },
   scaling: { type: 'string' },
   lookback: { type: 'string' },
+  horizon: { type: 'string' },
+  'target-as-input': { type: 'boolean' },
   split: { type: 'string' },
   validation: { type: 'string' },
   seed: { type: 'string' },

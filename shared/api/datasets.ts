@@ -14,6 +14,8 @@ export const datasetConfigSchema = z.object({
   columns: z.array(columnSettingSchema).min(1),
   scaling: z.enum(['minmax', 'standard', 'none']),
   lookback: z.number().int().min(0).max(10_000),
+  horizon: z.number().int().min(0).max(10_000).optional(),
+  targetAsInput: z.boolean().optional(),
   split: z.discriminatedUnion('kind', [
     z.object({
       kind: z.literal('chronological'),

@@ -34,14 +34,16 @@ describe('CLI journey (J1)', () => {
     expect(existsSync(path.join(project, 'project.lbproj'))).toBe(true);
 
     const imported = await runCli(
-      ['import', project, csv, '--target', 'pollution', '--ignore', 'date', '--scaling', 'minmax', '--lookback', '1', '--split', `chronological:${TRAIN_ROWS}`, '--validation', '0', '--json'],
+      // J1 as in the reference experiment: this hour's 8 variables (pollution included, wind
+      // direction as an integer code) predict the next hour's pollution.
+      ['import', project, csv, '--target', 'pollution', '--ignore', 'date', '--encoding', 'wnd_dir=integer', '--scaling', 'minmax',
+        '--lookback', '1', '--horizon', '1', '--target-as-input', '--split', `chronological:${TRAIN_ROWS}`, '--validation', '0', '--json'],
       home,
     );
     expect(imported.code, imported.stderr).toBe(0);
     const { dataset, layout } = lastJson<{ dataset: Dataset; layout: { inputShape: number[]; task: string } }>(imported);
     expect(dataset.profile.rowCount).toBe(HOURS);
-    // 7 numeric features + one-hot wind direction (4 categories).
-    expect(layout.inputShape).toEqual([1, 11]);
+    expect(layout.inputShape).toEqual([1, 8]);
     expect(layout.task).toBe('regression');
 
     const model = await runCli(['model', project, '--template', 'j1-lstm'], home);
@@ -74,7 +76,7 @@ describe('CLI journey (J1)', () => {
     const loaded = await loadExportedModel(tf, outDir);
     const data = await prepareTabular(csv, dataset.profile, dataset.config);
     const n = 50;
-    const x = tf.tensor(data.test.x.subarray(0, n * 11), [n, 1, 11]);
+    const x = tf.tensor(data.test.x.subarray(0, n * 8), [n, 1, 8]);
     const y = (loaded.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync();
     for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, y[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
 

@@ -69,9 +69,15 @@ function plan(path: string, profile: CsvProfile, config: DatasetConfig): Plan {
       { file, column: target.name },
     );
   }
+  const horizon = config.horizon ?? 0;
+  if (!Number.isInteger(horizon) || horizon < 0) throw badConfig(`horizon must be a whole number ≥ 0 but is ${horizon}.`, { file });
+  if (config.targetAsInput && horizon < 1) {
+    throw badConfig(`Using the target '${target.name}' as an input needs a horizon of at least 1 row; with horizon 0 the model would see the answer.`, { file, column: target.name });
+  }
+  const autoregressive = horizon >= 1 && config.targetAsInput === true;
   const features: Plan['features'] = [];
   for (const s of config.columns) {
-    if (s.role !== 'feature') continue;
+    if (s.role !== 'feature' && !(autoregressive && s.role === 'target')) continue;
     const col = byName.get(s.name)!;
     if (col.type === 'number') features.push({ profile: col, kind: 'number' });
     else if (col.type === 'categorical') features.push({ profile: col, kind: s.encoding });
@@ -176,7 +182,9 @@ export async function prepareTabular(
 
   // Samples are named by the row of their target: every row with a target and a full window before it.
   const lookback = config.lookback;
-  const first = Math.max(lookback - 1, 0);
+  const horizon = config.horizon ?? 0;
+  // The window of a sample ends `horizon` rows before its target row.
+  const first = Math.max(lookback - 1, 0) + horizon;
   const ends: number[] = [];
   let present = 0;
   for (let r = 0; r < rowCount; r++) {
@@ -231,6 +239,7 @@ export async function prepareTabular(
     scale: { offset, divisor },
     target: { column: p.target.name, task: p.task, ...(classes ? { classes } : {}), offset: t.offset, divisor: t.divisor },
     lookback,
+    horizon,
     featureNames,
   };
 
@@ -244,7 +253,8 @@ export async function prepareTabular(
     const x = new Float32Array(rows.length * steps * width);
     const y = new Float32Array(rows.length * outputUnits);
     rows.forEach((r, i) => {
-      x.set(encoded.subarray((r - steps + 1) * width, (r + 1) * width), i * steps * width);
+      const last = r - horizon;
+      x.set(encoded.subarray((last - steps + 1) * width, (last + 1) * width), i * steps * width);
       const v = target.data[r]!;
       if (classes) y[i * outputUnits + v] = 1;
       else y[i] = (v - t.offset) / t.divisor;

@@ -24,8 +24,10 @@ export interface Preprocessing {
   scale: { offset: number[]; divisor: number[] };
   /** Regression targets are scaled like features; a prediction y is unscaled as y * divisor + offset. */
   target: { column: string; task: Task; classes?: string[]; offset: number; divisor: number };
-  /** 0 = plain rows; else sample i is rows i..i+lookback-1 and the target of row i+lookback-1. */
+  /** 0 = plain rows; else a sample is `lookback` consecutive rows. */
   lookback: number;
+  /** The target is this many rows after the window's last row (0: that row itself). */
+  horizon: number;
   featureNames: string[];
 }
 
