@@ -55,11 +55,11 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
     async get({ id }) {
       return ctx.requireStore().getDataset(id);
     },
-    async importCsv({ path: src, name }) {
+    async importCsv({ path: src, name, importId: wanted }) {
       const store = ctx.requireStore();
       const file = path.basename(src);
       if (!existsSync(src)) throw new AppError('NOT_FOUND', `No file at ${src}.`);
-      const importId = ctx.newId();
+      const importId = wanted ?? ctx.newId();
       const abort = new AbortController();
       imports.set(importId, abort);
       try {

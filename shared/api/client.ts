@@ -1,5 +1,6 @@
 /** Builds the typed `Api` object over any transport that can invoke "feature.method" by name. */
-import { apiSpec, type Api, type ApiEvents, type EventName } from './index.js';
+import type { Api, ApiEvents, EventName } from './index.js';
+import { API_METHODS } from './methods.js';
 
 export interface Transport {
   invoke(method: string, input: unknown): Promise<unknown>;
@@ -10,9 +11,9 @@ export type ApiClient = Api & { on: Transport['on'] };
 
 export function createClient(transport: Transport): ApiClient {
   const client: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const [feature, spec] of Object.entries(apiSpec)) {
+  for (const [feature, methods] of Object.entries(API_METHODS)) {
     const f: Record<string, (input: unknown) => Promise<unknown>> = {};
-    for (const m of Object.keys(spec)) f[m] = (input: unknown) => transport.invoke(`${feature}.${m}`, input ?? {});
+    for (const m of methods) f[m] = (input: unknown) => transport.invoke(`${feature}.${m}`, input ?? {});
     client[feature] = f;
   }
   return Object.assign(client as unknown as Api, { on: transport.on.bind(transport) });

@@ -35,7 +35,14 @@ export const datasetsSpec = {
   list: method<Dataset[]>()(z.object({})),
   get: method<Dataset>()(z.object({ id })),
   /** Imports a CSV file on the machine that runs the core; emits `import.progress`. */
-  importCsv: method<Dataset>()(z.object({ path: z.string().min(1), name: z.string().trim().min(1).max(200).optional() })),
+  importCsv: method<Dataset>()(
+    z.object({
+      path: z.string().min(1),
+      name: z.string().trim().min(1).max(200).optional(),
+      /** Chosen by the caller so it can cancel before the first progress event arrives. */
+      importId: z.string().min(1).max(100).optional(),
+    }),
+  ),
   /** Stops an import in progress; the project is left as it was before it began. */
   cancelImport: method<void>()(z.object({ importId: z.string() })),
   configure: method<Dataset>()(z.object({ id, config: datasetConfigSchema })),

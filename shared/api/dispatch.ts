@@ -8,10 +8,13 @@ import type { MethodSpec } from './contract.js';
 import type { z } from 'zod';
 
 export function dispatch(handlers: ApiHandlers, name: string, input: unknown): Promise<unknown> {
-  const [feature, m] = name.split('.');
-  const spec = (apiSpec as Record<string, Record<string, MethodSpec<z.ZodType, unknown>>>)[feature ?? '']?.[m ?? ''];
-  const handler = (handlers as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>)[feature ?? '']?.[m ?? ''];
-  if (!spec || !handler) return Promise.reject(new AppError('INVALID_REQUEST', `Unknown api method '${name}'.`));
+  const [feature = '', m = ''] = name.split('.');
+  // Own properties only: a name like "constructor.prototype" must not reach Object's prototype.
+  const specs = apiSpec as Record<string, Record<string, MethodSpec<z.ZodType, unknown>>>;
+  const impls = handlers as unknown as Record<string, Record<string, (i: unknown) => Promise<unknown>>>;
+  const spec = Object.hasOwn(specs, feature) && Object.hasOwn(specs[feature]!, m) ? specs[feature]![m] : undefined;
+  const handler = spec && Object.hasOwn(impls, feature) ? impls[feature]![m] : undefined;
+  if (!spec || typeof handler !== 'function') return Promise.reject(new AppError('INVALID_REQUEST', `Unknown api method '${name}'.`));
   const parsed = spec.input.safeParse(input ?? {});
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`);

@@ -158,8 +158,11 @@ export class AppState {
   }
 
   async importCsv(path: string, name?: string): Promise<void> {
+    const importId = crypto.randomUUID();
+    // Shown (and cancellable) at once, before the first progress event arrives.
+    this.importProgress = { importId, file: name ?? path, bytesRead: 0, bytesTotal: 1, rows: 0, done: false };
     try {
-      const d = await this.api.datasets.importCsv({ path, name });
+      const d = await this.api.datasets.importCsv({ path, name, importId });
       this.datasets = [...this.datasets.filter((x) => x.id !== d.id), d];
       this.selectedDatasetId = d.id;
       if (!this.trainDatasetId) this.trainDatasetId = d.id;

@@ -1,0 +1,12 @@
+/**
+ * Every method's wire name, without the zod schemas, so the renderer's client does not bundle
+ * zod. A unit test checks this list against `apiSpec`.
+ */
+export const API_METHODS = {
+  projects: ['create', 'open', 'close', 'current', 'recent'],
+  datasets: ['list', 'get', 'importCsv', 'cancelImport', 'configure', 'layout', 'rename', 'remove'],
+  models: ['get', 'set', 'fromTemplate', 'importKeras'],
+  training: ['start', 'stop', 'list', 'get', 'wait', 'backends'],
+  evaluation: ['run', 'get'],
+  export: ['tfjs'],
+} as const;
