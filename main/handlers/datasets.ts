@@ -64,19 +64,21 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       imports.set(importId, abort);
       try {
         const bytesTotal = (await fsp.stat(src)).size;
-        const copied = await copyIntoMedia(src, store.mediaDir, abort.signal);
+        // Profile the user's file (so errors name it) while it is copied into media/.
+        const copying = copyIntoMedia(src, store.mediaDir, abort.signal);
+        copying.catch(() => undefined); // awaited below; this only keeps an early failure from counting as unhandled
         let profile: CsvProfile;
         try {
-          profile = await profileCsv(copied.partial, {
+          profile = await profileCsv(src, {
             signal: abort.signal,
             onProgress: (p) => ctx.emit('import.progress', { importId, file, bytesRead: p.bytesRead, bytesTotal, rows: p.rows, done: false }),
           });
         } catch (e) {
-          await fsp.rm(copied.partial, { force: true });
-          // Name the user's file, not our temporary copy.
-          if (e instanceof AppError) throw new AppError(e.code, e.message.split(copied.partial).join(file), e.details);
+          abort.abort();
+          await copying.then((c) => fsp.rm(c.partial, { force: true })).catch(() => undefined);
           throw e;
         }
+        const copied = await copying;
         const final = path.join(store.mediaDir, `${copied.sha256}.csv`);
         if (existsSync(final)) await fsp.rm(copied.partial, { force: true });
         else await fsp.rename(copied.partial, final);

@@ -1,0 +1,144 @@
+/**
+ * J1 through the real UI in Debian's Chromium, over serve mode, as a user would do it:
+ * create a project → import a J1-like CSV → set roles and the split → J1 template → train 2
+ * epochs and watch the chart → evaluate → export → restart the server → all still there.
+ * Screenshots of each step go to test/artifacts/e2e/.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { mkdtempSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeJ1Csv } from '../../bench/j1-data.js';
+import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+
+const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
+const HOURS = 24 * 120;
+const TRAIN_ROWS = 24 * 90;
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function setNumber(page: Page, testId: string, value: number): Promise<void> {
+  const input = page.getByTestId(testId);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await input.blur();
+}
+
+test('J1 end to end in the browser, surviving a server restart', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-'));
+  const home = path.join(tmp, 'home');
+  const projectDir = path.join(tmp, 'air-quality');
+  const csv = path.join(tmp, 'pollution.csv');
+  await writeJ1Csv(csv, HOURS);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  let server: ServeProcess = await startServe(home);
+  try {
+    // 1. Create a project.
+    await page.goto(server.url);
+    await expect(page.getByTestId('status-connection')).toContainText(/connected/i);
+    await shot(page, '01-projects');
+    await page.getByTestId('project-dir').fill(projectDir);
+    await page.getByTestId('project-name').fill('Air quality');
+    await page.getByTestId('create-project').click();
+    await expect(page.getByTestId('status-project')).toContainText('air-quality');
+    expect(existsSync(path.join(projectDir, 'project.lbproj'))).toBe(true);
+
+    // 2. Import the CSV and set how its columns are used.
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('import-file').setInputFiles(csv);
+    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+    await expect(page.getByTestId('preview-table')).toContainText('wnd_dir');
+    await page.getByTestId('role-select-pollution').selectOption('target');
+    await page.getByTestId('role-select-rain').selectOption('feature');
+    await page.getByTestId('encoding-select-wnd_dir').selectOption('integer');
+    await setNumber(page, 'lookback-input', 1);
+    await setNumber(page, 'horizon-input', 1);
+    await page.getByTestId('target-as-input').check();
+    await page.getByTestId('split-kind').selectOption('chronological');
+    await setNumber(page, 'train-rows', TRAIN_ROWS);
+    await setNumber(page, 'validation-fraction', 0);
+    await expect(page.getByTestId('layout-input-shape')).toContainText('1, 8');
+    await expect(page.getByTestId('layout-task')).toContainText(/regression/i);
+    await shot(page, '02-data');
+
+    // 3. The J1 template: LSTM(50) → Dense(1), with shapes and parameter counts.
+    await page.getByTestId('nav-model').click();
+    await page.getByTestId('template-j1').click();
+    await expect(page.getByTestId('layer-row')).toHaveCount(3);
+    await expect(page.getByTestId('model-valid')).toBeVisible();
+    await expect(page.getByTestId('total-params')).toContainText('11,851');
+    await shot(page, '03-model');
+
+    // 4. Train 2 epochs on wasm and watch the chart and progress move.
+    await page.getByTestId('nav-train').click();
+    await setNumber(page, 'epochs', 2);
+    await page.getByTestId('backend-select').selectOption('wasm');
+    await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
+    await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 120_000 });
+    await expect(page.getByTestId('epoch-counter')).toContainText('2');
+    await expect(page.getByTestId('training-backend')).toContainText(/wasm/i);
+    await shot(page, '04-train');
+
+    // 5. Evaluate on the test split.
+    await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluate-button').click();
+    await expect(page.getByTestId('metric-rmse')).toContainText(/\d/, { timeout: 60_000 });
+    await expect(page.getByTestId('prediction-chart')).toBeVisible();
+    await shot(page, '05-evaluate');
+
+    // 6. Export as a TF.js model.
+    const exportDir = path.join(tmp, 'exported');
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-dir').fill(exportDir);
+    await page.getByTestId('export-button').click();
+    await expect(page.getByTestId('export-files')).toContainText('model.json');
+    expect(readdirSync(exportDir).sort()).toEqual(['layerbench.json', 'model.json', 'weights.bin']);
+    await shot(page, '06-export');
+
+    // 7. Restart the server: the project, the run and its metrics are still there.
+    const rmse = (await page.getByTestId('metric-rmse').count()) ? await page.getByTestId('metric-rmse').innerText() : null;
+    await server.stop();
+    server = await startServe(home);
+    await page.goto(server.url);
+    await page.getByTestId('nav-projects').click();
+    await page.getByTestId('recent-project').filter({ hasText: 'Air quality' }).click();
+    await expect(page.getByTestId('status-project')).toContainText('air-quality');
+    await page.getByTestId('nav-train').click();
+    await expect(page.getByTestId('run-row')).toHaveCount(1);
+    await expect(page.getByTestId('run-row')).toContainText(/completed/i);
+    await page.getByTestId('run-row').click();
+    await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
+    await shot(page, '07-after-restart');
+    await page.getByTestId('nav-evaluate').click();
+    await expect(page.getByTestId('metric-rmse')).toContainText(/\d/);
+    if (rmse) await expect(page.getByTestId('metric-rmse')).toHaveText(rmse);
+    expect(errors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a broken CSV gets a clear error naming the file and row, and nothing is imported', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-bad-'));
+  const bad = path.join(tmp, 'ragged.csv');
+  (await import('node:fs')).writeFileSync(bad, 'a,b,c\n1,2,3\n4,5\n');
+  const server = await startServe(path.join(tmp, 'home'));
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('project-dir').fill(path.join(tmp, 'p'));
+    await page.getByTestId('create-project').click();
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('import-file').setInputFiles(bad);
+    await expect(page.getByTestId('error-message')).toHaveText('ragged.csv, row 3: expected 3 fields (as in the header) but found 2.');
+    await expect(page.getByTestId('dataset-row')).toHaveCount(0);
+    await shot(page, '08-bad-csv');
+  } finally {
+    await server.stop();
+  }
+});
