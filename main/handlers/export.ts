@@ -16,10 +16,11 @@ export function exportHandlers(ctx: CoreContext): ApiHandlers['export'] {
       const weights = store.getWeights(runId);
       if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights to export (status: ${run.status}).`);
       const dataset = store.getDataset(run.datasetId);
-      const prep = store.getRunPrep(runId) as { preprocessing?: { lookback: number; featureNames: string[] } } | null;
-      const pre = prep?.preprocessing;
+      const pre = (store.getRunPrep(runId) as { preprocessing?: unknown } | null)?.preprocessing;
       const out = path.resolve(dir ?? path.join(store.dir, 'exports', `${safeName(run.name)}-tfjs`));
-      const inputShape = pre ? (pre.lookback > 0 ? [pre.lookback, pre.featureNames.length] : [pre.featureNames.length]) : [];
+      // The shape the model takes per sample (the template may add an axis of size 1).
+      const input = run.graph.nodes.find((n) => n.type === 'Input');
+      const inputShape = Array.isArray(input?.config.shape) ? (input.config.shape as number[]) : [];
       const files = await writeTfjsModel(out, weights, {
         format: 'layerbench-tfjs',
         version: 1,

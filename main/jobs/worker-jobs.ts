@@ -25,7 +25,7 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
     preprocessing: data.pre,
     counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
   });
-  checkModelFitsData(m.graph, data.inputShape, data.outputUnits);
+  const inputShape = checkModelFitsData(m.graph, data.inputShape, data.outputUnits);
   if (data.train.count === 0) throw new AppError('CSV_BAD_CONFIG', 'The training split is empty: check the split settings.');
   const model = buildModel(tf, m.graph);
   const result = await train(
@@ -34,7 +34,7 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
     {
       train: data.train,
       validation: data.validation.count > 0 ? data.validation : undefined,
-      inputShape: data.inputShape,
+      inputShape,
       outputUnits: data.outputUnits,
     },
     m.settings,
@@ -52,7 +52,8 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   const { tf } = await loadBackend(m.backend);
   const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   const model = await loadFromArtifacts(tf, m.weights);
-  const out = predict(tf, model, data.test.x, data.test.count, data.inputShape);
+  const modelShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
+  const out = predict(tf, model, data.test.x, data.test.count, modelShape.length ? modelShape : data.inputShape);
   const units = data.outputUnits;
   const actual: number[] = [];
   const predicted: number[] = [];

@@ -1,0 +1,8 @@
+/** Every schema migration, oldest first. Append new ones; never edit or reorder released ones. */
+import { migration001 } from './001-initial.js';
+import { migration002 } from './002-run-prep.js';
+import type { Migration } from './types.js';
+
+export type { Db, Migration } from './types.js';
+
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
