@@ -57,8 +57,8 @@ async function benchJ1(backend: BackendChoice, epochs: number, limit: number | u
   const settings = { ...DEFAULT_TRAIN_SETTINGS, epochs, batchSize: 72, backend, batchReportEvery: 1_000_000 };
   const epochTimes: number[] = [];
   let last = performance.now();
-  let finalLoss = NaN;
-  let epochsDone = 0;
+  let finalLoss: number;
+  let epochsDone: number;
   if (loop === 'fit') {
     const steps = data.inputShape;
     const x = tf.tensor(data.train.x, [data.train.count, ...steps]);

@@ -5,9 +5,12 @@ import { featureLayout } from '../../shared/dataset.js';
 import { callWorker } from '../jobs/worker-call.js';
 import { checkModelFitsData } from '../jobs/model-fit.js';
 import type { CoreContext } from '../core.js';
+import type { BackendInfo } from '../../shared/training.js';
 import { datasetCsvPath } from './datasets.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
+  // Which backends load does not change while the app runs; probing costs a process start.
+  const probed = new Map<string, Promise<BackendInfo>>();
   return {
     async start({ datasetId, settings, name }) {
       const store = ctx.requireStore();
@@ -43,9 +46,14 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       const store = ctx.requireStore();
       return (await ctx.training.wait(runId)) ?? store.getRun(runId);
     },
-    async backends({ backend }) {
-      const r = await callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'probe', backend: backend ?? 'auto' }, 'probed');
-      return r.info;
+    async backends({ backend = 'auto' }) {
+      let p = probed.get(backend);
+      if (!p) {
+        p = callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'probe', backend }, 'probed').then((r) => r.info);
+        probed.set(backend, p);
+        p.catch(() => probed.delete(backend));
+      }
+      return p;
     },
   };
 }
