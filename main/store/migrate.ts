@@ -4,7 +4,7 @@
  * its own transaction together with its `user_version` stamp.
  */
 import fs from 'node:fs';
-import Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
 import { AppError } from '../../shared/errors.js';
 import { MIGRATIONS, type Db, type Migration } from './migrations/index.js';
 
@@ -62,7 +62,7 @@ export function readFileVersion(file: string): number {
   }
   const wal = `${file}-wal`;
   if (fs.existsSync(wal) && fs.statSync(wal).size > 0) {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
+    const db = openSqlite(file, { readonly: true, fileMustExist: true });
     try {
       return schemaVersion(db);
     } finally {

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
+import { openSqlite } from './sqlite.js';
 import { AppError } from '../../shared/errors.js';
 import type { ProjectInfo } from '../../shared/api/projects.js';
 import type { Dataset, DatasetConfig } from '../../shared/dataset.js';
@@ -310,7 +310,7 @@ export class ProjectStore {
 }
 
 function connect(file: string): Db {
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
