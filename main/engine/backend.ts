@@ -149,9 +149,11 @@ function reasonOf(e: unknown, name: BackendName): string {
   return first || `${name} failed without a message`;
 }
 
-function wasmDir(): string {
+export function wasmDir(): string {
   const require = createRequire(import.meta.url);
-  return path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  // In a packaged app the .wasm files are unpacked from the asar archive (electron-builder.yml).
+  return dir.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
 }
 
 /** The GPU's name from nvidia-smi, when there is one; TF.js itself does not report devices. */

@@ -41,6 +41,11 @@ export function checkConfig(profile: CsvProfile, config: DatasetConfig): void {
     if (!names.has(c.name)) throw new AppError('CSV_BAD_CONFIG', `Column '${c.name}' is not in this dataset; it has ${[...names].join(', ')}.`);
   const targets = config.columns.filter((c) => c.role === 'target');
   if (targets.length > 1) throw new AppError('CSV_BAD_CONFIG', `Only one target column is supported; got ${targets.map((t) => t.name).join(', ')}.`);
+  const target = profile.columns.find((c) => c.name === targets[0]?.name);
+  if (target && target.missing >= profile.rowCount)
+    throw new AppError('CSV_NO_TARGET_VALUES', `Column '${target.name}' has no values (all ${profile.rowCount} rows are empty), so it cannot be the target.`, {
+      column: target.name,
+    });
   if (config.split.kind === 'chronological' && config.split.trainRows >= profile.rowCount)
     throw new AppError('CSV_BAD_CONFIG', `The chronological split trains on ${config.split.trainRows} rows but the file has only ${profile.rowCount}; leave some rows for the test split.`);
 }
@@ -120,7 +125,11 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       return store.getDataset(id);
     },
     async remove({ id }) {
-      ctx.requireStore().deleteDataset(id);
+      const store = ctx.requireStore();
+      const d = store.getDataset(id);
+      store.deleteDataset(id);
+      // Media is content-addressed: the file goes only when no other dataset shares it.
+      if (!store.listDatasets().some((x) => x.sha256 === d.sha256)) await fsp.rm(datasetCsvPath(store.mediaDir, d), { force: true });
     },
   };
 }
