@@ -124,17 +124,22 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
   }
 });
 
-test('a broken CSV gets a clear error naming the file and row, and nothing is imported', async ({ page }) => {
+test('a broken CSV dropped on the page gets a clear error naming the file and row, and nothing is imported', async ({ page }) => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-bad-'));
-  const bad = path.join(tmp, 'ragged.csv');
-  (await import('node:fs')).writeFileSync(bad, 'a,b,c\n1,2,3\n4,5\n');
   const server = await startServe(path.join(tmp, 'home'));
   try {
     await page.goto(server.url);
     await page.getByTestId('project-dir').fill(path.join(tmp, 'p'));
     await page.getByTestId('create-project').click();
     await page.getByTestId('nav-data').click();
-    await page.getByTestId('import-file').setInputFiles(bad);
+    // Dropped onto the drop zone, as from a file manager.
+    const drop = await page.evaluateHandle(() => {
+      const dt = new DataTransfer();
+      dt.items.add(new File(['a,b,c\n1,2,3\n4,5\n'], 'ragged.csv', { type: 'text/csv' }));
+      return dt;
+    });
+    await page.getByTestId('drop-zone').dispatchEvent('dragover', { dataTransfer: drop });
+    await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: drop });
     await expect(page.getByTestId('error-message')).toHaveText('ragged.csv, row 3: expected 3 fields (as in the header) but found 2.');
     await expect(page.getByTestId('dataset-row')).toHaveCount(0);
     await shot(page, '08-bad-csv');

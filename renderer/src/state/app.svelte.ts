@@ -127,6 +127,7 @@ export class AppState {
   async createProject(dir: string, name?: string): Promise<boolean> {
     const p = await this.attempt(() => this.api.projects.create({ dir, name: name?.trim() || undefined }));
     if (!p) return false;
+    this.error = null; // an earlier failure is no longer news
     await this.attempt(() => this.enterProject(p));
     this.view = 'data';
     void this.refreshRecent();
@@ -136,6 +137,7 @@ export class AppState {
   async openProject(dir: string): Promise<boolean> {
     const p = await this.attempt(() => this.api.projects.open({ dir }));
     if (!p) return false;
+    this.error = null; // an earlier failure is no longer news
     await this.attempt(() => this.enterProject(p));
     this.view = 'data';
     void this.refreshRecent();
