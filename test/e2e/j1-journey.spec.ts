@@ -133,11 +133,12 @@ test('a broken CSV dropped on the page gets a clear error naming the file and ro
     await page.getByTestId('create-project').click();
     await page.getByTestId('nav-data').click();
     // Dropped onto the drop zone, as from a file manager.
-    const drop = await page.evaluateHandle(() => {
+    // (Runs in the page; written as a string because the tests are type-checked without DOM types.)
+    const drop = await page.evaluateHandle(`(() => {
       const dt = new DataTransfer();
-      dt.items.add(new File(['a,b,c\n1,2,3\n4,5\n'], 'ragged.csv', { type: 'text/csv' }));
+      dt.items.add(new File(['a,b,c\\n1,2,3\\n4,5\\n'], 'ragged.csv', { type: 'text/csv' }));
       return dt;
-    });
+    })()`);
     await page.getByTestId('drop-zone').dispatchEvent('dragover', { dataTransfer: drop });
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: drop });
     await expect(page.getByTestId('error-message')).toHaveText('ragged.csv, row 3: expected 3 fields (as in the header) but found 2.');
