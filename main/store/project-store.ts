@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openSqlite } from './sqlite.js';
+import { claimOwnership, releaseOwnership } from './owner.js';
 import { AppError } from '../../shared/errors.js';
 import type { ProjectInfo } from '../../shared/api/projects.js';
 import type { Dataset, DatasetConfig } from '../../shared/dataset.js';
@@ -73,6 +74,7 @@ export class ProjectStore {
     fs.mkdirSync(root, { recursive: true });
     const store = new ProjectStore(root, connect(file));
     store.ensureFolders();
+    claimOwnership(root);
     store.db.transaction(() => {
       const put = store.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
       put.run('name', name?.trim() || path.basename(root));
@@ -92,13 +94,18 @@ export class ProjectStore {
     assertReadable(readFileVersion(file));
     const store = new ProjectStore(root, connect(file));
     store.ensureFolders();
-    store.removePartialMedia();
-    store.failInterruptedRuns();
+    // Only the first Layerbench process to open a project tidies after a crash: another one
+    // (a CLI command beside the desktop app) must not fail its runs or delete its imports.
+    if (claimOwnership(root)) {
+      store.removePartialMedia();
+      store.failInterruptedRuns();
+    }
     return store;
   }
 
   close(): void {
     if (this.db.open) this.db.close();
+    releaseOwnership(this.dir);
   }
 
   info(): ProjectInfo {

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { AppError } from '../../../shared/errors.js';
 import type { Evaluation } from '../../../shared/evaluation.js';
 import { INTERRUPTED_MESSAGE, PROJECT_FILE, ProjectStore } from '../../../main/store/project-store.js';
 import { latestVersion } from '../../../main/store/migrate.js';
+import { OWNER_FILE } from '../../../main/store/owner.js';
 import { dataset, evaluation, graph, metricPoints, run, tempDir } from './fixtures.js';
 
 function caught(f: () => unknown): AppError {
@@ -112,6 +114,30 @@ describe('ProjectStore.create / open', () => {
     expect(byId.get('done')?.error).toBeUndefined();
     expect(fs.readdirSync(store.mediaDir)).toEqual(['abc.csv']);
     store.close();
+  });
+
+  it('leaves runs and partial media alone while another live Layerbench process has the project open', () => {
+    const dir = tempDir();
+    const before = ProjectStore.create(dir);
+    before.insertDataset(dataset());
+    before.insertRun(run('running'));
+    fs.writeFileSync(path.join(before.mediaDir, 'import.partial'), 'being written');
+    before.close();
+    // Our parent (the test runner) stands in for a live serve-mode process that owns the project.
+    fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: process.ppid, host: os.hostname() }));
+    const second = ProjectStore.open(dir);
+    expect(second.listRuns()[0]).toMatchObject({ status: 'running' });
+    expect(fs.readdirSync(second.mediaDir)).toEqual(['import.partial']);
+    second.close();
+    // Its owner file is not ours to remove.
+    expect(fs.existsSync(path.join(dir, OWNER_FILE))).toBe(true);
+    // Once that owner is gone (a pid that does not exist), the next open tidies up.
+    fs.writeFileSync(path.join(dir, OWNER_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, host: os.hostname() }));
+    const third = ProjectStore.open(dir);
+    expect(third.listRuns()[0]).toMatchObject({ status: 'failed', error: INTERRUPTED_MESSAGE });
+    expect(fs.readdirSync(third.mediaDir)).toEqual([]);
+    third.close();
+    expect(fs.existsSync(path.join(dir, OWNER_FILE))).toBe(false);
   });
 
   it('recreates a deleted cache folder on open', () => {
