@@ -38,6 +38,8 @@ export class CoreContext {
   readonly recent: RecentProjects;
   readonly bus = new EventEmitter();
   readonly training: TrainingJobs;
+  /** Imports in progress, by id, so they can be cancelled (by the user, or by closing the project). */
+  readonly imports = new Map<string, AbortController>();
 
   constructor(readonly opts: CoreOptions) {
     this.recent = new RecentProjects(opts.appDataDir);
@@ -65,6 +67,7 @@ export class CoreContext {
   }
 
   async closeProject(): Promise<void> {
+    for (const a of this.imports.values()) a.abort();
     await this.training.stopAll();
     this.store?.close();
     this.store = null;

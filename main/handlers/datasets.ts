@@ -35,15 +35,16 @@ async function copyIntoMedia(src: string, mediaDir: string, signal: AbortSignal)
 }
 
 /** Checks a config against the dataset's columns before it is saved. */
-export function checkConfig(profile: CsvProfile, config: DatasetConfig): void {
+export function checkConfig(file: string, profile: CsvProfile, config: DatasetConfig): void {
   const names = new Set(profile.columns.map((c) => c.name));
   for (const c of config.columns)
-    if (!names.has(c.name)) throw new AppError('CSV_BAD_CONFIG', `Column '${c.name}' is not in this dataset; it has ${[...names].join(', ')}.`);
+    if (!names.has(c.name)) throw new AppError('CSV_BAD_CONFIG', `Column '${c.name}' is not in ${file}; it has ${[...names].join(', ')}.`);
   const targets = config.columns.filter((c) => c.role === 'target');
   if (targets.length > 1) throw new AppError('CSV_BAD_CONFIG', `Only one target column is supported; got ${targets.map((t) => t.name).join(', ')}.`);
   const target = profile.columns.find((c) => c.name === targets[0]?.name);
   if (target && target.missing >= profile.rowCount)
-    throw new AppError('CSV_NO_TARGET_VALUES', `Column '${target.name}' has no values (all ${profile.rowCount} rows are empty), so it cannot be the target.`, {
+    throw new AppError('CSV_NO_TARGET_VALUES', `${file}: column '${target.name}' has no values (all ${profile.rowCount} rows are empty), so it cannot be the target.`, {
+      file,
       column: target.name,
     });
   if (config.split.kind === 'chronological' && config.split.trainRows >= profile.rowCount)
@@ -51,7 +52,7 @@ export function checkConfig(profile: CsvProfile, config: DatasetConfig): void {
 }
 
 export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
-  const imports = new Map<string, AbortController>();
+  const imports = ctx.imports;
 
   return {
     async list() {
@@ -84,6 +85,10 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
           throw e;
         }
         const copied = await copying;
+        if (abort.signal.aborted) {
+          await fsp.rm(copied.partial, { force: true });
+          throw new CancelledError('Import cancelled.');
+        }
         const final = path.join(store.mediaDir, `${copied.sha256}.csv`);
         if (existsSync(final)) await fsp.rm(copied.partial, { force: true });
         else await fsp.rename(copied.partial, final);
@@ -111,7 +116,7 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
     async configure({ id, config }) {
       const store = ctx.requireStore();
       const d = store.getDataset(id);
-      checkConfig(d.profile, config);
+      checkConfig(d.sourceName, d.profile, config);
       store.updateDatasetConfig(id, config);
       return store.getDataset(id);
     },
@@ -127,6 +132,8 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
     async remove({ id }) {
       const store = ctx.requireStore();
       const d = store.getDataset(id);
+      if (ctx.training.activeForDataset(id).length > 0)
+        throw new AppError('BUSY', `Dataset '${d.name}' is being trained on; stop that run before removing the dataset.`);
       store.deleteDataset(id);
       // Media is content-addressed: the file goes only when no other dataset shares it.
       if (!store.listDatasets().some((x) => x.sha256 === d.sha256)) await fsp.rm(datasetCsvPath(store.mediaDir, d), { force: true });

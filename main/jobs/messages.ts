@@ -34,6 +34,8 @@ export interface EvaluationOutput {
 
 export type FromWorker =
   | { type: 'ready' }
+  /** The trainer saw the stop and is saving what it has trained. */
+  | { type: 'stopping' }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'prepared'; preprocessing: unknown; counts: { train: number; validation: number; test: number } }
   | { type: 'progress'; progress: TrainingProgress }

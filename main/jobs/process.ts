@@ -22,8 +22,12 @@ export const forkWorker: WorkerSpawner = (entry) => {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
   });
+  // A send to a trainer that has just died fails; its exit is reported separately.
+  child.on('error', () => undefined);
   return {
-    send: (m) => void child.send(m as never),
+    send: (m) => {
+      if (child.connected) child.send(m as never, (e) => void e);
+    },
     onMessage: (l) => void child.on('message', l),
     onExit: (l) => void child.on('exit', (code, signal) => l(code, signal)),
     kill: () => void child.kill('SIGKILL'),

@@ -16,15 +16,19 @@ export interface TrainingEvents {
 }
 
 interface ActiveRun {
+  datasetId: string;
   session: WorkerSession;
   pending: MetricPoint[];
   flushTimer: NodeJS.Timeout | null;
-  stopping: boolean;
+  /** Why the run is ending at our request (a stop, a closed project); null while it trains. */
+  stopReason: string | null;
   ended: Promise<RunSummary>;
 }
 
-/** How long a stop may take before the trainer is killed outright. */
-const STOP_GRACE_MS = 800;
+/** A stop must be acknowledged within this time (the trainer checks between batches), or it is killed. */
+const STOP_ACK_MS = 800;
+/** After acknowledging, the trainer has this long to save its weights. */
+const STOP_SAVE_MS = 15_000;
 const FLUSH_MS = 250;
 
 export class TrainingJobs {
@@ -37,18 +41,17 @@ export class TrainingJobs {
   ) {}
 
   start(store: ProjectStore, run: { id: string; name: string; datasetId: string; graph: ModelGraph; settings: TrainSettings; data: DataSource }): RunSummary {
-    const startedAt = new Date().toISOString();
-    store.insertRun({
+    const initial: RunSummary = {
       id: run.id,
       name: run.name,
       datasetId: run.datasetId,
       status: 'running',
       settings: run.settings,
-      graph: run.graph,
       epochsDone: 0,
-      startedAt,
+      startedAt: new Date().toISOString(),
       hasWeights: false,
-    });
+    };
+    store.insertRun({ ...initial, graph: run.graph });
     store.saveRunPrep(run.id, { config: run.data.config });
 
     let settled = false;
@@ -57,67 +60,108 @@ export class TrainingJobs {
     const finish = (status: RunStatus, patch: Parameters<ProjectStore['updateRun']>[1] = {}) => {
       if (settled) return;
       settled = true;
-      this.flush(store, run.id);
       const a = this.active.get(run.id);
       if (a?.flushTimer) clearInterval(a.flushTimer);
+      this.guard(run.id, () => {
+        this.flush(store, run.id);
+        store.updateRun(run.id, { ...patch, status, endedAt: new Date().toISOString() });
+      });
       this.active.delete(run.id);
-      store.updateRun(run.id, { ...patch, status, endedAt: new Date().toISOString() });
       this.events.status({ runId: run.id, status, error: patch.error });
-      resolveEnded(store.listRuns().find((r) => r.id === run.id)!);
+      const summary = this.guard(run.id, () => store.listRuns().find((r) => r.id === run.id));
+      resolveEnded(summary ?? { ...initial, ...patch, status });
     };
 
     const onMessage = (m: FromWorker) => {
-      switch (m.type) {
-        case 'backend':
-          store.updateRun(run.id, { backend: m.info });
-          this.events.status({ runId: run.id, status: 'running', backend: m.info });
-          break;
-        case 'prepared':
-          store.saveRunPrep(run.id, { config: run.data.config, preprocessing: m.preprocessing, counts: m.counts });
-          break;
-        case 'progress': {
-          const a = this.active.get(run.id);
-          a?.pending.push(m.progress.point);
-          if (m.progress.point.kind === 'epoch') {
-            this.flush(store, run.id);
-            store.updateRun(run.id, { epochsDone: m.progress.point.epoch + 1, finalLogs: m.progress.point.logs, samplesPerSec: m.progress.samplesPerSec });
-          }
-          this.events.progress(m.progress);
-          break;
-        }
-        case 'trained':
-          store.saveWeights(run.id, m.weights);
-          finish(m.stopped ? 'stopped' : 'completed', {
-            epochsDone: m.epochsDone,
-            finalLogs: m.finalLogs,
-            samplesPerSec: m.samplesPerSec,
-          });
-          break;
-        case 'error':
-          finish(m.error.code === 'CANCELLED' ? 'stopped' : 'failed', { error: m.error.message });
-          break;
+      // The store can refuse a write (the project was closed under us): end the run, don't crash the core.
+      const ok = this.guard(run.id, () => this.record(store, run, m, finish));
+      if (ok === undefined) {
+        this.active.get(run.id)?.session.proc.kill();
+        finish('failed', { error: 'The run could not be saved (its project was closed or its dataset removed).' });
       }
     };
 
     const session = startWorker(this.spawn, this.entry, { type: 'train', runId: run.id, data: run.data, graph: run.graph, settings: run.settings }, onMessage);
-    const flushTimer = setInterval(() => this.flush(store, run.id), FLUSH_MS);
-    this.active.set(run.id, { session, pending: [], flushTimer, stopping: false, ended });
+    const flushTimer = setInterval(() => this.guard(run.id, () => this.flush(store, run.id)), FLUSH_MS);
+    this.active.set(run.id, { datasetId: run.datasetId, session, pending: [], flushTimer, stopReason: null, ended });
     void session.exited.then(({ code, signal }) => {
-      const a = this.active.get(run.id);
-      // A kill we asked for after a stop keeps what was trained so far as a stopped run.
-      if (a?.stopping) finish('stopped', { error: 'Stopped before the weights were saved.' });
+      const reason = this.active.get(run.id)?.stopReason;
+      // Killed after we asked it to end: keep the run as stopped, saying why no weights were kept.
+      if (reason) finish('stopped', { error: reason });
       else finish('failed', { error: exitReason(code, signal) });
     });
     this.events.status({ runId: run.id, status: 'running' });
-    return store.listRuns().find((r) => r.id === run.id)!;
+    return initial;
+  }
+
+  /** Applies one trainer message to the store and the event stream. Returns true. */
+  private record(store: ProjectStore, run: { id: string; data: DataSource }, m: FromWorker, finish: (s: RunStatus, p?: Parameters<ProjectStore['updateRun']>[1]) => void): true {
+    switch (m.type) {
+      case 'backend':
+        store.updateRun(run.id, { backend: m.info });
+        this.events.status({ runId: run.id, status: 'running', backend: m.info });
+        break;
+      case 'prepared':
+        store.saveRunPrep(run.id, { config: run.data.config, preprocessing: m.preprocessing, counts: m.counts });
+        break;
+      case 'stopping': {
+        const a = this.active.get(run.id);
+        if (a) this.armKill(run.id, STOP_SAVE_MS, 'Stopped, but saving the weights took too long; none were kept.');
+        break;
+      }
+      case 'progress': {
+        const a = this.active.get(run.id);
+        a?.pending.push(m.progress.point);
+        if (m.progress.point.kind === 'epoch') {
+          this.flush(store, run.id);
+          store.updateRun(run.id, { epochsDone: m.progress.point.epoch + 1, finalLogs: m.progress.point.logs, samplesPerSec: m.progress.samplesPerSec });
+        }
+        this.events.progress(m.progress);
+        break;
+      }
+      case 'trained':
+        store.saveWeights(run.id, m.weights);
+        finish(m.stopped ? 'stopped' : 'completed', { epochsDone: m.epochsDone, finalLogs: m.finalLogs, samplesPerSec: m.samplesPerSec });
+        break;
+      case 'error':
+        finish(m.error.code === 'CANCELLED' ? 'stopped' : 'failed', { error: m.error.message });
+        break;
+    }
+    return true;
+  }
+
+  private killTimers = new Map<string, NodeJS.Timeout>();
+
+  /** Kills the trainer if the run has not ended after `ms`, recording `reason`. */
+  private armKill(runId: string, ms: number, reason: string): void {
+    clearTimeout(this.killTimers.get(runId));
+    const t = setTimeout(() => {
+      this.killTimers.delete(runId);
+      const a = this.active.get(runId);
+      if (!a) return;
+      a.stopReason = reason;
+      a.session.proc.kill();
+    }, ms);
+    t.unref();
+    this.killTimers.set(runId, t);
+    void this.active.get(runId)?.ended.then(() => clearTimeout(t));
+  }
+
+  /** Runs a store write; a failure (closed project, deleted run) is logged and returns undefined. */
+  private guard<T>(runId: string, f: () => T): T | undefined {
+    try {
+      return f();
+    } catch (e) {
+      console.error(`[layerbench] run ${runId}: could not save:`, (e as Error).message);
+      return undefined;
+    }
   }
 
   stop(runId: string): void {
     const a = this.active.get(runId);
     if (!a) throw new AppError('NOT_FOUND', `Run ${runId} is not training.`);
-    a.stopping = true;
     a.session.proc.send({ type: 'stop' });
-    setTimeout(() => this.active.has(runId) && a.session.proc.kill(), STOP_GRACE_MS).unref();
+    this.armKill(runId, STOP_ACK_MS, 'Stopped in the middle of a batch; the weights were not kept.');
   }
 
   isActive(runId: string): boolean {
@@ -128,10 +172,18 @@ export class TrainingJobs {
     return this.active.get(runId)?.ended ?? null;
   }
 
-  /** Kills every trainer; their runs are marked failed. */
+  /** Runs training on a dataset right now (a dataset in use cannot be removed). */
+  activeForDataset(datasetId: string): string[] {
+    return [...this.active.entries()].filter(([, a]) => a.datasetId === datasetId).map(([id]) => id);
+  }
+
+  /** Ends every run at once (the project is closing); they are kept as stopped, without weights. */
   async stopAll(): Promise<void> {
     const runs = [...this.active.values()];
-    for (const a of runs) a.session.proc.kill();
+    for (const a of runs) {
+      a.stopReason = 'Stopped because the project was closed; the weights were not kept.';
+      a.session.proc.kill();
+    }
     await Promise.all(runs.map((a) => a.ended));
   }
 

@@ -14,9 +14,21 @@ interface ParentPort {
 
 const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
 
+const inFlight = new Set<Promise<void>>();
+
+/** Sends a message; exits wait for every send to be handed to the parent (a weights message can be large). */
 function send(m: FromWorker): void {
-  if (parentPort) parentPort.postMessage(m);
-  else process.send?.(m);
+  if (parentPort) return parentPort.postMessage(m);
+  const p = new Promise<void>((resolve) => process.send?.(m, undefined, {}, () => resolve()) ?? resolve());
+  inFlight.add(p);
+  void p.then(() => inFlight.delete(p));
+}
+
+async function exitWhenSent(): Promise<never> {
+  await Promise.all(inFlight);
+  // utilityProcess' postMessage has no callback: give it a moment.
+  if (parentPort) await new Promise((r) => setTimeout(r, 50));
+  process.exit(0);
 }
 
 let stopRequested = false;
@@ -25,7 +37,8 @@ let busy = false;
 async function handle(m: ToWorker): Promise<void> {
   if (m.type === 'stop') {
     stopRequested = true;
-    if (!busy) process.exit(0);
+    send({ type: 'stopping' });
+    if (!busy) await exitWhenSent();
     return;
   }
   busy = true;
@@ -37,8 +50,7 @@ async function handle(m: ToWorker): Promise<void> {
     send({ type: 'error', error: serializeError(e) });
   } finally {
     busy = false;
-    // Let the last message flush before leaving.
-    setTimeout(() => process.exit(0), 50);
+    await exitWhenSent();
   }
 }
 

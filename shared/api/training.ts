@@ -19,7 +19,10 @@ const runId = z.string().min(1);
 export const trainingSpec = {
   /** Starts training the current model on a dataset in a trainer process; resolves once it is running. */
   start: method<RunSummary>()(z.object({ datasetId: z.string().min(1), settings: trainSettingsSchema, name: z.string().max(200).optional() })),
-  /** Ends a run within a second; it is kept as "stopped" with the weights of its last finished epoch. */
+  /**
+   * Ends a run after its current batch (a trainer that does not answer within a second is killed).
+   * The run is kept as "stopped", with the weights it had reached when it stopped.
+   */
   stop: method<void>()(z.object({ runId })),
   list: method<RunSummary[]>()(z.object({})),
   get: method<Run>()(z.object({ runId })),

@@ -24,11 +24,11 @@ describe('datasets through the core', () => {
       for (const c of config.columns) c.role = c.name === 'y' ? 'target' : 'feature';
       await expect(core.handlers.datasets.configure({ id: d.id, config })).rejects.toMatchObject({
         code: 'CSV_NO_TARGET_VALUES',
-        message: "Column 'y' has no values (all 3 rows are empty), so it cannot be the target.",
+        message: "gaps.csv: column 'y' has no values (all 3 rows are empty), so it cannot be the target.",
       });
       expect((await core.handlers.datasets.get({ id: d.id })).config).toEqual(d.config);
       config.columns[0]!.name = 'nope';
-      await expect(core.handlers.datasets.configure({ id: d.id, config })).rejects.toThrow("Column 'nope' is not in this dataset");
+      await expect(core.handlers.datasets.configure({ id: d.id, config })).rejects.toThrow("Column 'nope' is not in gaps.csv; it has a, b, y.");
     } finally {
       await core.dispose();
     }

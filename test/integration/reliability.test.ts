@@ -78,6 +78,28 @@ describe('reliability', () => {
     await core.dispose();
   });
 
+  it('a dataset in training cannot be removed; closing the project stops its run and the app goes on', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-close-'));
+    const csv = path.join(tmp, 'j1.csv');
+    await writeJ1Csv(csv, 24 * 60);
+    const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
+    const h = core.handlers;
+    await h.projects.create({ dir: path.join(tmp, 'p') });
+    const d = await h.datasets.importCsv({ path: csv });
+    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
+    const going = new Promise<void>((resolve) => core.onEvent((e) => e === 'training.progress' && resolve()));
+    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
+    await going;
+    await expect(h.datasets.remove({ id: d.id })).rejects.toMatchObject({ code: 'BUSY' });
+    const ended = h.training.wait({ runId: run.id });
+    await h.projects.close({});
+    expect(await ended).toMatchObject({ status: 'stopped', error: 'Stopped because the project was closed; the weights were not kept.' });
+    await h.projects.open({ dir: path.join(tmp, 'p') });
+    expect((await h.training.list({}))[0]).toMatchObject({ status: 'stopped' });
+    expect(await h.datasets.list({})).toHaveLength(1);
+    await core.dispose();
+  });
+
   it('a server killed mid-import leaves a project that opens with no half-import', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-killimport-'));
     const csv = path.join(tmp, 'big.csv');
