@@ -8,9 +8,13 @@ export interface RegressionEvaluation {
   /** In the target's original units. */
   mae: number;
   rmse: number;
-  /** Predicted and actual values in original units, in test order (over time for a chronological split); at most 2,000 points. */
+  /**
+   * Predicted and actual values in original units, in file order (over time for time series), with
+   * the data row (0-based) of each; evenly thinned to at most 50,000 points for the plot.
+   */
   actual: number[];
   predicted: number[];
+  rows: number[];
 }
 
 export interface ClassificationEvaluation {

@@ -7,7 +7,14 @@ import type { EvaluationOutput } from '../jobs/messages.js';
 import type { CoreContext } from '../core.js';
 import { datasetCsvPath } from './datasets.js';
 
-const MAX_PLOT_POINTS = 2000;
+const MAX_PLOT_POINTS = 50_000;
+
+/** Every k-th item, so a plot of a long test split still spans all of it. */
+function thin<T>(a: T[], max: number): T[] {
+  if (a.length <= max) return a;
+  const step = a.length / max;
+  return Array.from({ length: max }, (_, i) => a[Math.floor(i * step)]!);
+}
 
 export function toEvaluation(runId: string, o: EvaluationOutput): Evaluation {
   if (o.task === 'classification') {
@@ -22,8 +29,9 @@ export function toEvaluation(runId: string, o: EvaluationOutput): Evaluation {
     count: o.actual.length,
     mae: meanAbsoluteError(o.actual, o.predicted),
     rmse: rootMeanSquaredError(o.actual, o.predicted),
-    actual: o.actual.slice(0, MAX_PLOT_POINTS),
-    predicted: o.predicted.slice(0, MAX_PLOT_POINTS),
+    actual: thin(o.actual, MAX_PLOT_POINTS),
+    predicted: thin(o.predicted, MAX_PLOT_POINTS),
+    rows: thin(o.rows, MAX_PLOT_POINTS),
   };
 }
 

@@ -28,6 +28,8 @@ export interface EvaluationOutput {
   /** Regression: values in original units. Classification: class indices. */
   actual: number[];
   predicted: number[];
+  /** The data row (0-based) of each test sample. */
+  rows: number[];
   classes?: string[];
   target: string;
 }

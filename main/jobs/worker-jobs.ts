@@ -68,7 +68,7 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
     }
   }
   model.dispose();
-  send({ type: 'evaluated', output: { task: target.task, actual, predicted, classes: target.classes, target: target.column } });
+  send({ type: 'evaluated', output: { task: target.task, actual, predicted, rows: Array.from(data.test.rowIndex), classes: target.classes, target: target.column } });
 }
 
 function argmax(a: ArrayLike<number>, start: number, n: number): number {

@@ -65,6 +65,10 @@ describe('CLI journey (J1)', () => {
     expect(ev.count).toBe(HOURS - TRAIN_ROWS);
     expect(ev.rmse).toBeGreaterThanOrEqual(ev.mae);
     expect(ev.mae).toBeGreaterThan(0);
+    // The whole test split, in file order: the rows after the training year.
+    expect(ev.rows).toHaveLength(ev.count);
+    expect(ev.rows[0]).toBe(TRAIN_ROWS);
+    expect(ev.rows.at(-1)).toBe(HOURS - 1);
 
     const outDir = path.join(tmp, 'export');
     const exported = await runCli(['export', project, '--out', outDir, '--json'], home);

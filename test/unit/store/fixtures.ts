@@ -60,5 +60,5 @@ export function metricPoints(n: number): MetricPoint[] {
 }
 
 export const evaluation: Evaluation = {
-  task: 'regression', runId: 'run1', target: 'pollution', count: 3, mae: 1.5, rmse: 2.25, actual: [1, 2, 3], predicted: [1.5, 2, 2],
+  task: 'regression', runId: 'run1', target: 'pollution', count: 3, mae: 1.5, rmse: 2.25, actual: [1, 2, 3], predicted: [1.5, 2, 2], rows: [7, 8, 9],
 };
