@@ -6,6 +6,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
 import type { Loss, Metric, MetricPoint, Optimizer, TrainSettings } from '../../shared/training.js';
+import { mulberry32, shuffle } from '../../shared/random.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -195,28 +196,10 @@ function gather(src: Float32Array, rows: Uint32Array, width: number): Float32Arr
   return out;
 }
 
-/** mulberry32: a small, fast 32-bit PRNG; same seed, same sequence, on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The order samples are visited in an epoch: a Fisher–Yates shuffle seeded by (seed, epoch). */
 export function shuffledIndices(count: number, seed: number, epoch: number): Uint32Array {
   const order = new Uint32Array(count).map((_, i) => i);
-  const random = mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    const t = order[i]!;
-    order[i] = order[j]!;
-    order[j] = t;
-  }
+  shuffle(order, mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(epoch + 1, 0x85ebca6b)) >>> 0));
   return order;
 }
 

@@ -7,6 +7,7 @@ import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError, CancelledError } from '../../shared/errors.js';
 import { defaultDatasetConfig, featureLayout, type Dataset, type DatasetConfig, type CsvProfile } from '../../shared/dataset.js';
 import { profileCsv } from '../importers/csv/index.js';
+import { importers } from '../importers/index.js';
 import type { CoreContext } from '../core.js';
 
 /**
@@ -65,6 +66,10 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       const store = ctx.requireStore();
       const file = path.basename(src);
       if (!existsSync(src)) throw new AppError('NOT_FOUND', `No file at ${src}.`);
+      const ext = path.extname(file).toLowerCase();
+      const known = importers.flatMap((i) => i.extensions);
+      if (!known.includes(ext))
+        throw new AppError('UNSUPPORTED_FILE', `${file} is not a kind of file Layerbench imports yet: expected ${known.join(', ')}; got ${ext ? `'${ext}'` : 'no extension'}.`, { file });
       const importId = wanted ?? ctx.newId();
       const abort = new AbortController();
       imports.set(importId, abort);

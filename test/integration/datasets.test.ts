@@ -34,6 +34,23 @@ describe('datasets through the core', () => {
     }
   });
 
+  it('refuses a file of a kind it does not import, naming it and the kinds it does', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-kind-'));
+    const xlsx = path.join(tmp, 'sales.xlsx');
+    writeFileSync(xlsx, 'PK\u0003\u0004 not really a spreadsheet');
+    const core = makeCore(tmp);
+    try {
+      await core.handlers.projects.create({ dir: path.join(tmp, 'p') });
+      await expect(core.handlers.datasets.importCsv({ path: xlsx })).rejects.toMatchObject({
+        code: 'UNSUPPORTED_FILE',
+        message: "sales.xlsx is not a kind of file Layerbench imports yet: expected .csv, .tsv, .txt; got '.xlsx'.",
+      });
+      expect(readdirSync(path.join(tmp, 'p', 'media'))).toEqual([]);
+    } finally {
+      await core.dispose();
+    }
+  });
+
   it('a cancelled import is reported as cancelled and leaves nothing behind', async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-cancel-'));
     const csv = path.join(tmp, 'big.csv');

@@ -2,7 +2,7 @@ import type { ColumnProfile, CsvProfile, DatasetConfig, Scaling } from '../../..
 import { AppError } from '../../../shared/errors.js';
 import { encodeRow, encodedWidth, rawCode, type PreprocessedFeature, type Preprocessing } from './preprocessing.js';
 export { applyPreprocessing, unscaleTarget, scaleTarget, type Preprocessing, type PreprocessedFeature } from './preprocessing.js';
-import { mulberry32, shuffle } from './random.js';
+import { mulberry32, shuffle } from '../../../shared/random.js';
 import { readRows } from './read.js';
 import { displayName } from './sniff.js';
 import { MAX_CATEGORIES } from './profile.js';

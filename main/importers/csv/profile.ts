@@ -1,6 +1,6 @@
 import type { ColumnProfile, ColumnType, CsvProfile } from '../../../shared/dataset.js';
 import { AppError, CancelledError } from '../../../shared/errors.js';
-import { mulberry32 } from './random.js';
+import { mulberry32 } from '../../../shared/random.js';
 import { displayName, sniffLayout } from './sniff.js';
 import { streamRows, type StreamProgress } from './stream.js';
 import { detach, isDateTime, isMissing, parseNumber } from './values.js';

@@ -127,3 +127,14 @@ export async function uploadFile(file: File, onProgress?: (fraction: number) => 
 export function connectApi(onConnection?: (connected: boolean) => void): ApiClient {
   return createClient(window.layerbench ? desktopTransport(window.layerbench) : socketTransport(onConnection));
 }
+
+/** Services only the desktop app has (native dialogs); null in a browser. */
+export interface DesktopHost {
+  pickFolder(): Promise<string | null>;
+  pickFile(filters?: { name: string; extensions: string[] }[]): Promise<string | null>;
+}
+
+export function desktopHost(): DesktopHost | null {
+  const bridge = window.layerbench;
+  return bridge ? { pickFolder: () => bridge.pickFolder(), pickFile: (f) => bridge.pickFile(f) } : null;
+}

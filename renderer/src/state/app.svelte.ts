@@ -2,7 +2,7 @@
  * The app's state: the open project, its datasets, model and runs, and the events the core
  * sends. Views read it and call its actions; every api failure lands in `error` for the banner.
  */
-import { connectApi } from '../lib/transport.js';
+import { connectApi, desktopHost } from '../lib/transport.js';
 import type { ApiClient } from '../../../shared/api/client.js';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/index.js';
 import type { Dataset, DatasetConfig, FeatureLayout, ImportProgress } from '../../../shared/dataset.js';
@@ -26,7 +26,8 @@ export type LayoutState = { ok: true; layout: FeatureLayout } | { ok: false; mes
 
 export class AppState {
   readonly api: ApiClient;
-  readonly desktop = typeof window !== 'undefined' && !!window.layerbench;
+  /** Native dialogs in the desktop app; null in a browser. */
+  readonly desktop = typeof window !== 'undefined' ? desktopHost() : null;
 
   view = $state<ViewId>('projects');
   /** null while the first connection is being made. */

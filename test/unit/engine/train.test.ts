@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
-import { mulberry32, shuffledIndices, train, type TrainData, type TrainStats } from '../../../main/engine/train.js';
+import { mulberry32 } from '../../../shared/random.js';
+import { shuffledIndices, train, type TrainData, type TrainStats } from '../../../main/engine/train.js';
 import { loadFromArtifacts, saveArtifacts } from '../../../main/engine/artifacts.js';
 import { predict } from '../../../main/engine/predict.js';
 import { AppError } from '../../../shared/errors.js';

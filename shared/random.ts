@@ -11,7 +11,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Fisher–Yates shuffle in place. */
-export function shuffle<T>(items: T[] | Int32Array, random: () => number): void {
+export function shuffle<T>(items: T[] | Int32Array | Uint32Array, random: () => number): void {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
     const tmp = items[i]!;
