@@ -53,6 +53,12 @@ const boundaries = [
     pkg('ws', SHARED),
     pkg('papaparse', SHARED),
     { regex: '^(\\.\\.\\/)+(main|renderer)(\\/|$)', message: `${SHARED}, not main/ or renderer/.` },
+    // Everything else too: an allow-list, so a new dependency cannot slip into shared/.
+    // (Packages named above keep their own message, so the list below leaves them out.)
+    {
+      regex: `^(?!node:|@tensorflow\\/|(zod|electron|better-sqlite3|ws|papaparse|${nodeBuiltins.join('|')})(\\/|$))[^.]`,
+      message: `${SHARED}; no other packages.`,
+    },
   ]),
   restrict('renderer', under('renderer'), [
     NODE(`${RENDERER}; no Node built-ins.`),

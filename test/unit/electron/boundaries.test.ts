@@ -24,6 +24,7 @@ describe('import boundaries', () => {
     ['shared/x.ts', "import x from 'node:fs';", /shared\/ is pure TypeScript.*no Node built-ins/],
     ['shared/api/x.ts', "import x from 'fs';", /no Node built-ins/],
     ['shared/api/x.ts', "import x from 'fs/promises';", /no Node built-ins/],
+    ['shared/x.ts', "import x from 'lodash';", /shared\/ is pure TypeScript.*no other packages/],
     ['shared/x.ts', "import x from 'electron';", /shared\/.*not electron/],
     ['shared/x.ts', "import x from '@tensorflow/tfjs';", /shared\/.*@tensorflow/],
     ['shared/x.ts', "import x from 'better-sqlite3';", /better-sqlite3/],
