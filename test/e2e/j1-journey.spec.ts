@@ -74,23 +74,34 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await expect(page.getByTestId('total-params')).toContainText('11,851');
     await shot(page, '03-model');
 
-    // 4. Train 2 epochs on wasm and watch the chart and progress move.
+    // 4. A long run: the chart and counters move while it trains, and Stop ends it.
     await page.getByTestId('nav-train').click();
-    await setNumber(page, 'epochs', 2);
     await page.getByTestId('backend-select').selectOption('wasm');
+    await setNumber(page, 'epochs', 500);
     await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('run-status')).toContainText(/running/i);
+    await expect(page.getByTestId('epoch-counter')).toHaveText(/^([3-9]|\d\d+)\/500$/, { timeout: 60_000 });
     await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
+    await expect(page.getByTestId('eta')).toBeVisible();
+    await shot(page, '04-training');
+    await page.getByTestId('stop-button').click();
+    await expect(page.getByTestId('run-status')).toContainText(/stopped/i, { timeout: 5_000 });
+
+    // Then J1 for 2 epochs, to the end.
+    await setNumber(page, 'epochs', 2);
+    await page.getByTestId('train-button').click();
     await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 120_000 });
-    await expect(page.getByTestId('epoch-counter')).toContainText('2');
+    await expect(page.getByTestId('epoch-counter')).toHaveText('2/2');
     await expect(page.getByTestId('training-backend')).toContainText(/wasm/i);
-    await shot(page, '04-train');
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await shot(page, '05-trained');
 
     // 5. Evaluate on the test split.
     await page.getByTestId('nav-evaluate').click();
     await page.getByTestId('evaluate-button').click();
     await expect(page.getByTestId('metric-rmse')).toContainText(/\d/, { timeout: 60_000 });
     await expect(page.getByTestId('prediction-chart')).toBeVisible();
-    await shot(page, '05-evaluate');
+    await shot(page, '06-evaluate');
 
     // 6. Export as a TF.js model.
     const exportDir = path.join(tmp, 'exported');
@@ -99,7 +110,7 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('export-button').click();
     await expect(page.getByTestId('export-files')).toContainText('model.json');
     expect(readdirSync(exportDir).sort()).toEqual(['layerbench.json', 'model.json', 'weights.bin']);
-    await shot(page, '06-export');
+    await shot(page, '07-export');
 
     // 7. Restart the server: the project, the run and its metrics are still there.
     const rmse = (await page.getByTestId('metric-rmse').count()) ? await page.getByTestId('metric-rmse').innerText() : null;
@@ -110,11 +121,12 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('recent-project').filter({ hasText: 'Air quality' }).click();
     await expect(page.getByTestId('status-project')).toContainText('air-quality');
     await page.getByTestId('nav-train').click();
-    await expect(page.getByTestId('run-row')).toHaveCount(1);
-    await expect(page.getByTestId('run-row')).toContainText(/completed/i);
-    await page.getByTestId('run-row').click();
+    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-row').filter({ hasText: /completed/i })).toHaveCount(1);
+    await expect(page.getByTestId('run-row').filter({ hasText: /stopped/i })).toHaveCount(1);
+    await page.getByTestId('run-row').filter({ hasText: /completed/i }).click();
     await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
-    await shot(page, '07-after-restart');
+    await shot(page, '08-after-restart');
     await page.getByTestId('nav-evaluate').click();
     await expect(page.getByTestId('metric-rmse')).toContainText(/\d/);
     if (rmse) await expect(page.getByTestId('metric-rmse')).toHaveText(rmse);
@@ -143,7 +155,7 @@ test('a broken CSV dropped on the page gets a clear error naming the file and ro
     await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: drop });
     await expect(page.getByTestId('error-message')).toHaveText('ragged.csv, row 3: expected 3 fields (as in the header) but found 2.');
     await expect(page.getByTestId('dataset-row')).toHaveCount(0);
-    await shot(page, '08-bad-csv');
+    await shot(page, '09-bad-csv');
   } finally {
     await server.stop();
   }

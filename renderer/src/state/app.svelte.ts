@@ -69,7 +69,11 @@ export class AppState {
         if (s.backend) run.backend = s.backend;
         if (s.error) run.error = s.error;
       }
-      if (s.status !== 'running' && s.status !== 'queued') void this.refreshRuns();
+      if (s.status !== 'running' && s.status !== 'queued') {
+        // The run that just finished is the one to evaluate and export next.
+        if (s.status !== 'failed' && s.runId === this.live.runId) this.selectedRunId = s.runId;
+        void this.refreshRuns();
+      }
     });
   }
 
