@@ -1,13 +1,14 @@
 /**
  * The `layerbench:` scheme. `layerbench://app/…` serves the built renderer (and nothing else);
- * `layerbench://media/…` serves files of the open project folder (and nothing else). Loading the
+ * `layerbench://media/…` serves files of the open project's media/ folder (and nothing else),
+ * addressed as serve mode's `/media/…` is. Loading the
  * app from a privileged standard scheme rather than file:// gives it a real origin, so the CSP,
  * the sender check and same-origin navigation all have something precise to compare with.
  */
 import { protocol } from 'electron';
 import path from 'node:path';
 import { APP_ORIGIN, SCHEME } from './channels.js';
-import { serveFile } from './files.js';
+import { isProjectDatabase, serveFile } from '../media/files.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
 
 /** Must run before the app's `ready` event. */
@@ -24,9 +25,6 @@ export interface ProtocolOptions {
   projectDir: () => Promise<string | null>;
 }
 
-/** The project database and its journal are never served, even though they live in the folder. */
-const isDatabase = (file: string) => /\.lbproj(-wal|-shm|-journal)?$/i.test(path.basename(file));
-
 /** Call after `ready`, on the session the window uses (the default one). */
 export function handleScheme(opts: ProtocolOptions): void {
   protocol.handle(SCHEME, async (request) => {
@@ -40,7 +38,7 @@ export function handleScheme(opts: ProtocolOptions): void {
     if (url.host === 'media') {
       const dir = await opts.projectDir();
       if (!dir) return new Response('No project is open', { status: 404 });
-      return serveFile(dir, url.pathname, request, { refuse: isDatabase, headers: { 'Access-Control-Allow-Origin': APP_ORIGIN } });
+      return serveFile(path.join(dir, 'media'), url.pathname, request, { refuse: isProjectDatabase, headers: { 'Access-Control-Allow-Origin': APP_ORIGIN } });
     }
     return new Response('Not found', { status: 404 });
   });

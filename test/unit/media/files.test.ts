@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentType, parseRange, resolveInside, serveFile } from '../../../main/electron/files.js';
+import { contentType, parseRange, resolveInside, serveFile } from '../../../main/media/files.js';
 
 describe('resolveInside', () => {
   const root = path.resolve('/srv/app');

@@ -1,7 +1,8 @@
 /**
- * Serving files for the custom protocol: maps a URL path onto a folder without ever leaving it,
- * and answers with a web `Response` (byte ranges included, so videos can seek). Plain Node, so
- * the traversal rules are unit-tested without Electron.
+ * Serving files to the renderer, for both doors (the Electron `layerbench:` protocol and serve
+ * mode's HTTP server): maps a URL path onto a folder without ever leaving it, and answers with a
+ * web `Response` (byte ranges included, so videos can seek). Plain Node, so both doors share it
+ * and the traversal rules are unit-tested without Electron.
  */
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -68,6 +69,9 @@ const TYPES: Record<string, string> = {
   '.ogv': 'video/ogg',
   '.mov': 'video/quicktime',
 };
+
+/** The project database and its journal: never served, even when they sit under a served root. */
+export const isProjectDatabase = (file: string): boolean => /\.lbproj(-wal|-shm|-journal)?$/i.test(path.basename(file));
 
 export function contentType(file: string): string {
   return TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
