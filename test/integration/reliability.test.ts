@@ -15,33 +15,32 @@ import { DEFAULT_TRAIN_SETTINGS } from '../../shared/training.js';
 
 const WORKER = path.join(ROOT, 'dist', 'main', 'worker.js');
 
+/** A J1 project training a long run on wasm, past its first `batches` progress reports. */
+async function longRun(prefix: string, batches: number, spawnWorker?: Parameters<typeof createCore>[0]['spawnWorker']) {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const csv = path.join(tmp, 'j1.csv');
+  await writeJ1Csv(csv, 24 * 60);
+  const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER, spawnWorker });
+  const h = core.handlers;
+  const project = path.join(tmp, 'p');
+  await h.projects.create({ dir: project });
+  const dataset = await h.datasets.importCsv({ path: csv });
+  await h.models.fromTemplate({ template: 'j1-lstm', datasetId: dataset.id });
+  let seen = 0;
+  const going = new Promise<void>((resolve) => core.onEvent((e) => e === 'training.progress' && ++seen === batches && resolve()));
+  const run = await h.training.start({ datasetId: dataset.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
+  await going;
+  return { tmp, core, h, project, dataset, run };
+}
+
 describe('reliability', () => {
   it('a killed trainer marks the run failed with the reason; the app keeps working and the project opens', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-kill-'));
-    const csv = path.join(tmp, 'j1.csv');
-    await writeJ1Csv(csv, 24 * 60);
     const spawned: WorkerProcess[] = [];
-    const core = createCore({
-      appDataDir: path.join(tmp, 'home'),
-      workerEntry: WORKER,
-      spawnWorker: (entry) => {
-        const w = forkWorker(entry);
-        spawned.push(w);
-        return w;
-      },
+    const { tmp, core, h, run } = await longRun('lb-kill-', 3, (entry) => {
+      const w = forkWorker(entry);
+      spawned.push(w);
+      return w;
     });
-    const h = core.handlers;
-    await h.projects.create({ dir: path.join(tmp, 'p') });
-    const d = await h.datasets.importCsv({ path: csv });
-    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
-    let batches = 0;
-    const gotProgress = new Promise<void>((resolve) =>
-      core.onEvent((event) => {
-        if (event === 'training.progress' && ++batches === 3) resolve();
-      }),
-    );
-    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
-    await gotProgress;
     process.kill(spawned[0]!.pid!, 'SIGKILL');
     const ended = await h.training.wait({ runId: run.id });
     expect(ended.status).toBe('failed');
@@ -57,18 +56,7 @@ describe('reliability', () => {
   });
 
   it('stop ends a run within a second and keeps it as stopped with weights', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-stop-'));
-    const csv = path.join(tmp, 'j1.csv');
-    await writeJ1Csv(csv, 24 * 60);
-    const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
-    const h = core.handlers;
-    await h.projects.create({ dir: path.join(tmp, 'p') });
-    const d = await h.datasets.importCsv({ path: csv });
-    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
-    let seen = 0;
-    const going = new Promise<void>((resolve) => core.onEvent((e) => e === 'training.progress' && ++seen === 2 && resolve()));
-    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
-    await going;
+    const { core, h, run } = await longRun('lb-stop-', 2);
     const t0 = Date.now();
     await h.training.stop({ runId: run.id });
     const ended = await h.training.wait({ runId: run.id });
@@ -79,22 +67,12 @@ describe('reliability', () => {
   });
 
   it('a dataset in training cannot be removed; closing the project stops its run and the app goes on', async () => {
-    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-close-'));
-    const csv = path.join(tmp, 'j1.csv');
-    await writeJ1Csv(csv, 24 * 60);
-    const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
-    const h = core.handlers;
-    await h.projects.create({ dir: path.join(tmp, 'p') });
-    const d = await h.datasets.importCsv({ path: csv });
-    await h.models.fromTemplate({ template: 'j1-lstm', datasetId: d.id });
-    const going = new Promise<void>((resolve) => core.onEvent((e) => e === 'training.progress' && resolve()));
-    const run = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm', batchReportEvery: 1 } });
-    await going;
+    const { core, h, run, project, dataset: d } = await longRun('lb-close-', 1);
     await expect(h.datasets.remove({ id: d.id })).rejects.toMatchObject({ code: 'BUSY' });
     const ended = h.training.wait({ runId: run.id });
     await h.projects.close({});
     expect(await ended).toMatchObject({ status: 'stopped', error: 'Stopped because the project was closed; the weights were not kept.' });
-    await h.projects.open({ dir: path.join(tmp, 'p') });
+    await h.projects.open({ dir: project });
     expect((await h.training.list({}))[0]).toMatchObject({ status: 'stopped' });
     expect(await h.datasets.list({})).toHaveLength(1);
     await core.dispose();

@@ -129,18 +129,16 @@ export class AppState {
     if (this.selectedDatasetId) void this.refreshLayout(this.selectedDatasetId);
   }
 
-  async createProject(dir: string, name?: string): Promise<boolean> {
-    const p = await this.attempt(() => this.api.projects.create({ dir, name: name?.trim() || undefined }));
-    if (!p) return false;
-    this.error = null; // an earlier failure is no longer news
-    await this.attempt(() => this.enterProject(p));
-    this.view = 'data';
-    void this.refreshRecent();
-    return true;
+  createProject(dir: string, name?: string): Promise<boolean> {
+    return this.switchTo(() => this.api.projects.create({ dir, name: name?.trim() || undefined }));
   }
 
-  async openProject(dir: string): Promise<boolean> {
-    const p = await this.attempt(() => this.api.projects.open({ dir }));
+  openProject(dir: string): Promise<boolean> {
+    return this.switchTo(() => this.api.projects.open({ dir }));
+  }
+
+  private async switchTo(call: () => Promise<ProjectInfo>): Promise<boolean> {
+    const p = await this.attempt(call);
     if (!p) return false;
     this.error = null; // an earlier failure is no longer news
     await this.attempt(() => this.enterProject(p));
