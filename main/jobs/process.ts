@@ -19,7 +19,8 @@ export const forkWorker: WorkerSpawner = (entry) => {
   const child = fork(entry, [], {
     // Structured clone, so weight buffers cross as bytes rather than JSON arrays.
     serialization: 'advanced',
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    // The trainer's own output (TF.js notices) goes to our stderr: stdout is the CLI's --json channel.
+    stdio: ['ignore', 2, 2, 'ipc'],
     execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
   });
   // A send to a trainer that has just died fails; its exit is reported separately.

@@ -52,6 +52,8 @@ describe('CLI journey (J1)', () => {
 
     const trained = await runCli(['train', project, '--epochs', '2', '--batch-size', '72', '--backend', 'wasm', '--json'], home);
     expect(trained.code, trained.stderr).toBe(0);
+    // --json output is exactly one JSON document: nothing the trainer prints leaks into it.
+    expect(trained.stdout.trim().split('\n')).toHaveLength(1);
     const run = lastJson<RunSummary>(trained);
     expect(run.status).toBe('completed');
     expect(run.epochsDone).toBe(2);
