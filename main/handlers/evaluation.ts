@@ -2,6 +2,7 @@ import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
 import { accuracyOf, confusionMatrix, meanAbsoluteError, rootMeanSquaredError, type Evaluation } from '../../shared/evaluation.js';
 import type { DatasetConfig } from '../../shared/dataset.js';
+import type { BackendChoice } from '../../shared/training.js';
 import { callWorker } from '../jobs/worker-call.js';
 import type { EvaluationOutput } from '../jobs/messages.js';
 import type { CoreContext } from '../core.js';
@@ -46,13 +47,14 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
       // Evaluate with the config the run trained with, so the split and scaling are the same.
       const prep = store.getRunPrep(runId) as { config?: DatasetConfig } | null;
       const config = prep?.config ?? dataset.config;
-      const backend = run.backend?.name ?? 'auto';
-      const r = await callWorker(
-        ctx.spawn,
-        ctx.opts.workerEntry,
-        { type: 'evaluate', data: { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config }, weights, backend },
-        'evaluated',
-      );
+      const data = { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config };
+      const evaluate = (backend: BackendChoice) => callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'evaluate', data, weights, backend }, 'evaluated');
+      // The backend the run trained on gives the same numbers; if it no longer loads (a GPU run
+      // opened on a laptop), the best one that does will do.
+      const r = await evaluate(run.backend?.name ?? 'auto').catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return evaluate('auto');
+        throw e;
+      });
       const evaluation = toEvaluation(runId, r.output);
       store.saveEvaluation(runId, evaluation);
       return evaluation;

@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../../main/core.js';
+import { ProjectStore } from '../../main/store/index.js';
 import { ROOT } from '../helpers/serve.js';
 import { DEFAULT_TRAIN_SETTINGS } from '../../shared/training.js';
 
@@ -47,6 +48,14 @@ describe('classification', () => {
       expect(e.count).toBe(300); // 20% of 1500
       expect(e.accuracy).toBeGreaterThan(0.8);
       expect(await h.evaluation.get({ runId: run.id })).toEqual(e);
+
+      // A run trained on a GPU, evaluated where the GPU package does not load, uses the best backend that does.
+      const other = ProjectStore.open(path.join(tmp, 'p'));
+      other.updateRun(run.id, { backend: { name: 'tensorflow-gpu', device: 'GPU (CUDA)', attempts: [] } });
+      other.close();
+      const again = await h.evaluation.run({ runId: run.id });
+      expect(again).toMatchObject({ task: 'classification', count: e.count });
+      if (again.task === 'classification') expect(again.accuracy).toBeCloseTo(e.accuracy, 5);
     } finally {
       await core.dispose();
     }
