@@ -60,8 +60,8 @@ async function benchJ1(backend: BackendChoice, epochs: number, limit: number | u
   let finalLoss: number;
   let epochsDone: number;
   if (loop === 'fit') {
-    const steps = data.inputShape;
-    const x = tf.tensor(data.train.x, [data.train.count, ...steps]);
+    const steps = data.inputs[0]!.shape;
+    const x = tf.tensor(data.train.xs[0]!, [data.train.count, ...steps]);
     const y = tf.tensor(data.train.y, [data.train.count, data.outputUnits]);
     model.compile({ optimizer: tf.train.adam(settings.learningRate), loss: 'meanAbsoluteError' });
     const h = await model.fit(x, y, {
@@ -80,7 +80,7 @@ async function benchJ1(backend: BackendChoice, epochs: number, limit: number | u
     finalLoss = Number(h.history.loss?.at(-1) ?? NaN);
     epochsDone = h.epoch.length;
   } else {
-    const r = await train(tf, model, { train: data.train, inputShape: data.inputShape, outputUnits: data.outputUnits }, settings, {
+    const r = await train(tf, model, { train: data.train, inputShapes: data.inputs.map((i) => i.shape), outputUnits: data.outputUnits }, settings, {
       onEpoch: () => {
         const now = performance.now();
         epochTimes.push((now - last) / 1000);

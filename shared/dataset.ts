@@ -39,6 +39,24 @@ export interface ColumnSetting {
   role: ColumnRole;
   /** For categorical features and targets. */
   encoding: Encoding;
+  /**
+   * Which model input a feature feeds (the Input layer's name). Missing means {@link DEFAULT_INPUT}.
+   * Two-input models (J3: an image and a question) take their columns in two groups.
+   */
+  input?: string;
+}
+
+/** The name of the one input of a single-input model, and of columns not assigned to another. */
+export const DEFAULT_INPUT = 'input';
+
+/**
+ * The input a column feeds by default: the part of its name before a '/' ("image/p0" feeds
+ * 'image'), so a CSV written for a two-input model needs no clicks; otherwise {@link DEFAULT_INPUT}.
+ */
+export function defaultInputFor(column: string): string {
+  const slash = column.indexOf('/');
+  const prefix = slash > 0 ? column.slice(0, slash).trim() : '';
+  return /^[A-Za-z][A-Za-z0-9_]*$/.test(prefix) ? prefix : DEFAULT_INPUT;
 }
 
 export type SplitConfig =
@@ -91,6 +109,7 @@ export function defaultDatasetConfig(profile: CsvProfile): DatasetConfig {
       name: c.name,
       role: c === target ? 'target' : c.type === 'text' || c.type === 'datetime' ? 'ignore' : 'feature',
       encoding: 'onehot',
+      ...(defaultInputFor(c.name) !== DEFAULT_INPUT ? { input: defaultInputFor(c.name) } : {}),
     })),
     scaling: 'minmax',
     lookback: 0,
@@ -102,10 +121,22 @@ export function defaultDatasetConfig(profile: CsvProfile): DatasetConfig {
 
 export type Task = 'regression' | 'classification';
 
+/** One model input: the columns that feed it, and the per-sample shape they make. */
+export interface InputLayout {
+  /** Matches the model's Input layer of the same name. */
+  name: string;
+  /** [features] or [lookback, features], without the batch dimension. */
+  shape: number[];
+  featureNames: string[];
+}
+
 /** What the model sees and predicts once a config is applied: fixes the template's input and output. */
 export interface FeatureLayout {
-  /** Per-sample input shape without the batch dimension: [features] or [lookback, features]. */
+  /** The first input's per-sample shape (the only one for single-input data). */
   inputShape: number[];
+  /** Every input, in the order its first column appears. */
+  inputs: InputLayout[];
+  /** All features, input by input. */
   featureNames: string[];
   target: string;
   task: Task;
@@ -115,26 +146,41 @@ export interface FeatureLayout {
 
 export function featureLayout(profile: CsvProfile, config: DatasetConfig): FeatureLayout {
   const byName = new Map(profile.columns.map((c) => [c.name, c]));
-  const featureNames: string[] = [];
+  const groups = new Map<string, string[]>();
   const autoregressive = (config.horizon ?? 0) >= 1 && config.targetAsInput === true;
   for (const s of config.columns) {
     if (s.role !== 'feature' && !(autoregressive && s.role === 'target')) continue;
     const col = byName.get(s.name);
     if (!col) continue;
+    const input = inputOf(s);
+    const names = groups.get(input) ?? [];
+    groups.set(input, names);
     if (col.type === 'categorical' && s.encoding === 'onehot') {
-      for (const cat of col.categories ?? []) featureNames.push(`${col.name}=${cat}`);
-    } else featureNames.push(col.name);
+      for (const cat of col.categories ?? []) names.push(`${col.name}=${cat}`);
+    } else names.push(col.name);
   }
+  const inputs: InputLayout[] = [...groups].map(([name, names]) => ({
+    name,
+    shape: config.lookback > 0 ? [config.lookback, names.length] : [names.length],
+    featureNames: names,
+  }));
+  const featureNames = inputs.flatMap((i) => i.featureNames);
   const targets = config.columns.filter((c) => c.role === 'target');
   const target = targets[0] ? byName.get(targets[0].name) : undefined;
   const task: Task = target?.type === 'categorical' ? 'classification' : 'regression';
   const classes = task === 'classification' ? (target?.categories ?? []) : undefined;
   return {
-    inputShape: config.lookback > 0 ? [config.lookback, featureNames.length] : [featureNames.length],
+    inputShape: inputs[0]?.shape ?? (config.lookback > 0 ? [config.lookback, 0] : [0]),
+    inputs,
     featureNames,
     target: target?.name ?? '',
     task,
     classes,
     outputUnits: task === 'classification' ? (classes?.length ?? 0) : 1,
   };
+}
+
+/** The input a column setting feeds. */
+export function inputOf(setting: ColumnSetting): string {
+  return setting.input ?? DEFAULT_INPUT;
 }

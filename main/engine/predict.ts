@@ -5,21 +5,25 @@ import { AppError } from '../../shared/errors.js';
 type Tf = typeof import('@tensorflow/tfjs');
 
 /**
- * Runs `model` on `count` row-major samples of `inputShape` and returns the outputs row-major
- * (count × units). Single-output models only.
+ * Runs `model` on `count` samples, `xs[k]` holding the row-major values of input k (shape
+ * `inputShapes[k]`), and returns the outputs row-major (count × units). Single-output models only.
  */
-export function predict(tf: Tf, model: TF.LayersModel, x: Float32Array, count: number, inputShape: number[], batchSize = 256): Float32Array {
-  const perSample = inputShape.reduce((a, b) => a * b, 1);
-  if (x.length !== count * perSample)
-    throw new AppError('INVALID_REQUEST', `predict: the inputs hold ${x.length} values; expected ${count} samples × ${perSample} (shape [${inputShape.join(', ')}]) = ${count * perSample}.`);
+export function predict(tf: Tf, model: TF.LayersModel, xs: Float32Array[], count: number, inputShapes: number[][], batchSize = 256): Float32Array {
+  const sizes = inputShapes.map((s) => s.reduce((a, b) => a * b, 1));
+  if (xs.length !== inputShapes.length) throw new AppError('INVALID_REQUEST', `predict: got ${xs.length} input array(s) for ${inputShapes.length} input shape(s).`);
+  xs.forEach((x, k) => {
+    const perSample = sizes[k]!;
+    if (x.length !== count * perSample)
+      throw new AppError('INVALID_REQUEST', `predict: input ${k + 1} holds ${x.length} values; expected ${count} samples × ${perSample} (shape [${inputShapes[k]!.join(', ')}]) = ${count * perSample}.`);
+  });
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new AppError('INVALID_REQUEST', `predict: batchSize must be a whole number of at least 1; got ${batchSize}.`);
   let out: Float32Array | undefined;
   let units = 0;
   for (let start = 0; start < count; start += batchSize) {
     const n = Math.min(batchSize, count - start);
     const values = tf.tidy(() => {
-      const xs = tf.tensor(x.subarray(start * perSample, (start + n) * perSample), [n, ...inputShape]);
-      const y = model.predict(xs);
+      const batch = xs.map((x, k) => tf.tensor(x.subarray(start * sizes[k]!, (start + n) * sizes[k]!), [n, ...inputShapes[k]!]));
+      const y = model.predict(batch.length === 1 ? batch[0]! : batch);
       if (Array.isArray(y)) throw new AppError('INVALID_REQUEST', `predict takes a model with one output; this one has ${y.length}.`);
       return y.dataSync() as Float32Array;
     });

@@ -10,9 +10,9 @@ import { mulberry32, shuffle } from '../../shared/random.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-/** Row-major samples: `x` holds count × prod(inputShape) values, `y` count × outputUnits. */
+/** Row-major samples: `xs[k]` holds count × prod(inputShapes[k]) values, `y` count × outputUnits. */
 export interface DataSplit {
-  x: Float32Array;
+  xs: Float32Array[];
   y: Float32Array;
   count: number;
 }
@@ -20,7 +20,8 @@ export interface DataSplit {
 export interface TrainData {
   train: DataSplit;
   validation?: DataSplit;
-  inputShape: number[];
+  /** Per-sample shape of each model input, in the model's input order. */
+  inputShapes: number[][];
   outputUnits: number;
 }
 
@@ -74,8 +75,8 @@ export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number): TF
 
 export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
   checkSettings(settings);
-  const perSample = checkSplit('train', data.train, data.inputShape, data.outputUnits);
-  if (data.validation) checkSplit('validation', data.validation, data.inputShape, data.outputUnits);
+  checkSplit('train', data.train, data.inputShapes, data.outputUnits);
+  if (data.validation) checkSplit('validation', data.validation, data.inputShapes, data.outputUnits);
 
   model.compile({
     optimizer: makeOptimizer(tf, settings.optimizer, settings.learningRate),
@@ -123,7 +124,7 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
         return { stopped: true, epochsDone, finalLogs, samplesPerSec: stats().samplesPerSec };
       }
       const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
-      const values = await trainBatch(tf, model, data, rows, perSample, { epoch, batch });
+      const values = await trainBatch(tf, model, data, rows, { epoch, batch });
       values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * rows.length));
       epochSamples += rows.length;
       samplesSeen += rows.length;
@@ -136,7 +137,7 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
     }
 
     const logs = running();
-    if (data.validation && data.validation.count > 0) Object.assign(logs, evaluate(tf, model, data.validation, data.inputShape, data.outputUnits, batchSize, names));
+    if (data.validation && data.validation.count > 0) Object.assign(logs, evaluate(tf, model, data.validation, data.inputShapes, data.outputUnits, batchSize, names));
     epochsDone = epoch + 1;
     finalLogs = logs;
     hooks.onEpoch?.({ kind: 'epoch', epoch, batch: batchesPerEpoch - 1, step, logs }, stats());
@@ -149,33 +150,40 @@ async function trainBatch(
   model: TF.LayersModel,
   data: TrainData,
   rows: Uint32Array,
-  perSample: number,
   at: { epoch: number; batch: number },
 ): Promise<number[]> {
-  const xs = tf.tensor(gather(data.train.x, rows, perSample), [rows.length, ...data.inputShape]);
+  const xs = batchInputs(tf, data.train, data.inputShapes, rows);
   const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
   try {
-    const out = await model.trainOnBatch(xs, ys);
+    const out = await model.trainOnBatch(xs.length === 1 ? xs[0]! : xs, ys);
     return Array.isArray(out) ? out : [out];
   } catch (e) {
     throw new AppError('TRAINING_FAILED', `Training failed at epoch ${at.epoch + 1}, batch ${at.batch + 1}: ${e instanceof Error ? e.message : String(e)}`);
   } finally {
-    xs.dispose();
+    xs.forEach((x) => x.dispose());
     ys.dispose();
   }
 }
 
+/** One tensor per model input for the given samples. */
+function batchInputs(tf: Tf, split: DataSplit, shapes: number[][], rows: Uint32Array): TF.Tensor[] {
+  return shapes.map((shape, k) => tf.tensor(gather(split.xs[k]!, rows, size(shape)), [rows.length, ...shape]));
+}
+
+function size(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
 /** Validation loss and metrics, in batches so memory is bounded by the batch, not the split. */
-function evaluate(tf: Tf, model: TF.LayersModel, split: DataSplit, inputShape: number[], outputUnits: number, batchSize: number, names: string[]): Record<string, number> {
-  const perSample = inputShape.reduce((a, b) => a * b, 1);
+function evaluate(tf: Tf, model: TF.LayersModel, split: DataSplit, inputShapes: number[][], outputUnits: number, batchSize: number, names: string[]): Record<string, number> {
   const all = new Uint32Array(split.count).map((_, i) => i);
   const sums = new Float64Array(names.length);
   for (let start = 0; start < split.count; start += batchSize) {
     const rows = all.subarray(start, Math.min(start + batchSize, split.count));
     const values = tf.tidy(() => {
-      const xs = tf.tensor(gather(split.x, rows, perSample), [rows.length, ...inputShape]);
+      const xs = batchInputs(tf, split, inputShapes, rows);
       const ys = tf.tensor2d(gather(split.y, rows, outputUnits), [rows.length, outputUnits]);
-      const out = model.evaluate(xs, ys, { batchSize: rows.length });
+      const out = model.evaluate(xs.length === 1 ? xs[0]! : xs, ys, { batchSize: rows.length });
       return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0] ?? NaN);
     });
     values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * rows.length));
@@ -214,12 +222,17 @@ function checkSettings(s: TrainSettings): void {
     throw new AppError('INVALID_REQUEST', `Training setting 'learningRate' must be a positive number; got ${s.learningRate}.`);
 }
 
-function checkSplit(name: string, s: DataSplit, inputShape: number[], outputUnits: number): number {
-  const perSample = inputShape.reduce((a, b) => a * b, 1);
+function checkSplit(name: string, s: DataSplit, inputShapes: number[][], outputUnits: number): void {
   if (name === 'train' && s.count < 1) throw new AppError('TRAINING_FAILED', 'The training split is empty.');
-  if (s.x.length !== s.count * perSample)
-    throw new AppError('TRAINING_FAILED', `The ${name} inputs hold ${s.x.length} values; expected ${s.count} samples × ${perSample} (shape [${inputShape.join(', ')}]) = ${s.count * perSample}.`);
+  if (s.xs.length !== inputShapes.length)
+    throw new AppError('TRAINING_FAILED', `The ${name} split feeds ${s.xs.length} input(s); the model has ${inputShapes.length}.`);
+  inputShapes.forEach((shape, k) => {
+    const perSample = size(shape);
+    const x = s.xs[k]!;
+    const which = inputShapes.length > 1 ? ` of input ${k + 1}` : '';
+    if (x.length !== s.count * perSample)
+      throw new AppError('TRAINING_FAILED', `The ${name} inputs${which} hold ${x.length} values; expected ${s.count} samples × ${perSample} (shape [${shape.join(', ')}]) = ${s.count * perSample}.`);
+  });
   if (s.y.length !== s.count * outputUnits)
     throw new AppError('TRAINING_FAILED', `The ${name} targets hold ${s.y.length} values; expected ${s.count} samples × ${outputUnits} outputs = ${s.count * outputUnits}.`);
-  return perSample;
 }

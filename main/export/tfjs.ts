@@ -14,7 +14,10 @@ export interface ExportMetadata {
   dataset: { name: string; sourceName: string; sha256: string };
   /** The Preprocessing record the trainer fitted (columns, encodings, scaling, target). */
   preprocessing: unknown;
+  /** The first input's per-sample shape (kept for loaders written against version 1). */
   inputShape: number[];
+  /** Every model input in the model's order: the Input layer's name and per-sample shape. */
+  inputs: { name: string; shape: number[] }[];
 }
 
 export async function writeTfjsModel(dir: string, w: WeightArtifacts, meta: ExportMetadata): Promise<string[]> {

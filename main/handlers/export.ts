@@ -3,6 +3,7 @@ import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
 import type { CoreContext } from '../core.js';
 import { writeTfjsModel } from '../export/tfjs.js';
+import { analyzeGraph } from '../../shared/catalog/analyze.js';
 
 function safeName(s: string): string {
   return s.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
@@ -18,16 +19,19 @@ export function exportHandlers(ctx: CoreContext): ApiHandlers['export'] {
       const dataset = store.getDataset(run.datasetId);
       const pre = (store.getRunPrep(runId) as { preprocessing?: unknown } | null)?.preprocessing;
       const out = path.resolve(dir ?? path.join(store.dir, 'exports', `${safeName(run.name)}-tfjs`));
-      // The shape the model takes per sample (the template may add an axis of size 1).
-      const input = run.graph.nodes.find((n) => n.type === 'Input');
-      const inputShape = Array.isArray(input?.config.shape) ? (input.config.shape as number[]) : [];
+      // The shapes the model takes per sample (a template may add an axis of size 1), in the model's input order.
+      const inputs = analyzeGraph(run.graph).inputs.map((id) => {
+        const node = run.graph.nodes.find((n) => n.id === id)!;
+        return { name: node.name, shape: Array.isArray(node.config.shape) ? (node.config.shape as number[]) : [] };
+      });
       const files = await writeTfjsModel(out, weights, {
         format: 'layerbench-tfjs',
         version: 1,
         run: { id: run.id, name: run.name, endedAt: run.endedAt, finalLogs: run.finalLogs },
         dataset: { name: dataset.name, sourceName: dataset.sourceName, sha256: dataset.sha256 },
         preprocessing: pre ?? null,
-        inputShape,
+        inputShape: inputs[0]?.shape ?? [],
+        inputs,
       });
       return { dir: out, files };
     },

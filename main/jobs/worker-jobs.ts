@@ -7,7 +7,7 @@ import { train } from '../engine/train.js';
 import { loadFromArtifacts, saveArtifacts } from '../engine/artifacts.js';
 import { predict } from '../engine/predict.js';
 import { AppError } from '../../shared/errors.js';
-import { checkModelFitsData } from './model-fit.js';
+import { checkModelFitsData, type InputFeed } from './model-fit.js';
 
 type Send = (m: FromWorker) => void;
 
@@ -25,16 +25,16 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
     preprocessing: data.pre,
     counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
   });
-  const inputShape = checkModelFitsData(m.graph, data.inputShape, data.outputUnits);
+  const feeds = checkModelFitsData(m.graph, data.inputs, data.outputUnits);
   if (data.train.count === 0) throw new AppError('CSV_BAD_CONFIG', 'The training split is empty: check the split settings.');
   const model = buildModel(tf, m.graph);
   const result = await train(
     tf,
     model,
     {
-      train: data.train,
-      validation: data.validation.count > 0 ? data.validation : undefined,
-      inputShape,
+      train: feed(data.train, feeds),
+      validation: data.validation.count > 0 ? feed(data.validation, feeds) : undefined,
+      inputShapes: feeds.map((f) => f.shape),
       outputUnits: data.outputUnits,
     },
     m.settings,
@@ -52,8 +52,15 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   const { tf } = await loadBackend(m.backend);
   const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   const model = await loadFromArtifacts(tf, m.weights);
-  const modelShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
-  const out = predict(tf, model, data.test.x, data.test.count, modelShape.length ? modelShape : data.inputShape);
+  // The stored model fixes the input order and shapes; the data is paired by name (or alone).
+  const feeds = model.inputs.map((input, k) => {
+    const name = model.inputNames[k] ?? '';
+    const dataIndex = data.inputs.length === 1 ? 0 : data.inputs.findIndex((d) => d.name === name);
+    if (dataIndex < 0) throw new AppError('GRAPH_INVALID', `The trained model's input '${name}' has no columns in the dataset any more.`);
+    return { name, shape: input.shape.slice(1) as number[], dataIndex };
+  });
+  const test = feed(data.test, feeds);
+  const out = predict(tf, model, test.xs, test.count, feeds.map((f) => f.shape));
   const units = data.outputUnits;
   const actual: number[] = [];
   const predicted: number[] = [];
@@ -69,6 +76,11 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   }
   model.dispose();
   send({ type: 'evaluated', output: { task: target.task, actual, predicted, rows: Array.from(data.test.rowIndex), classes: target.classes, target: target.column } });
+}
+
+/** The dataset's arrays in the model's input order. */
+function feed<S extends { xs: Float32Array[] }>(split: S, feeds: InputFeed[]): S {
+  return { ...split, xs: feeds.map((f) => split.xs[f.dataIndex]!) };
 }
 
 function argmax(a: ArrayLike<number>, start: number, n: number): number {

@@ -8,6 +8,7 @@ export const columnSettingSchema = z.object({
   name: z.string(),
   role: z.enum(['feature', 'target', 'ignore']),
   encoding: z.enum(['onehot', 'integer']),
+  input: z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'an input name: a letter, then letters, digits or _').optional(),
 });
 
 export const datasetConfigSchema = z.object({

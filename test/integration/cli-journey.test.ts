@@ -82,7 +82,7 @@ describe('CLI journey (J1)', () => {
     const loaded = await loadExportedModel(tf, outDir);
     const data = await prepareTabular(csv, dataset.profile, dataset.config);
     const n = 50;
-    const x = tf.tensor(data.test.x.subarray(0, n * 8), [n, 1, 8]);
+    const x = tf.tensor(data.test.xs[0]!.subarray(0, n * 8), [n, 1, 8]);
     const y = (loaded.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync();
     for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, y[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
 

@@ -1,15 +1,15 @@
-import type { ColumnProfile, CsvProfile, DatasetConfig, Scaling } from '../../../shared/dataset.js';
+import { inputOf, type ColumnProfile, type CsvProfile, type DatasetConfig, type Scaling } from '../../../shared/dataset.js';
 import { AppError } from '../../../shared/errors.js';
 import { encodeRow, encodedWidth, rawCode, type PreprocessedFeature, type Preprocessing } from './preprocessing.js';
-export { applyPreprocessing, unscaleTarget, scaleTarget, type Preprocessing, type PreprocessedFeature } from './preprocessing.js';
+export { applyPreprocessing, splitInputs, unscaleTarget, scaleTarget, type Preprocessing, type PreprocessedFeature } from './preprocessing.js';
 import { mulberry32, shuffle } from '../../../shared/random.js';
 import { readRows } from './read.js';
 import { displayName } from './sniff.js';
 import { MAX_CATEGORIES } from './profile.js';
 
 export interface SplitArrays {
-  /** count × inputShape, row-major. */
-  x: Float32Array;
+  /** One array per input (in `inputs` order): count × that input's shape, row-major. */
+  xs: Float32Array[];
   /** count × outputUnits: the scaled value (regression) or one-hot class (classification). */
   y: Float32Array;
   count: number;
@@ -19,7 +19,8 @@ export interface SplitArrays {
 
 export interface PreparedTabular {
   pre: Preprocessing;
-  inputShape: number[];
+  /** The model inputs the features feed, in order; one for single-input data. */
+  inputs: { name: string; shape: number[] }[];
   outputUnits: number;
   train: SplitArrays;
   validation: SplitArrays;
@@ -30,7 +31,8 @@ export interface PreparedTabular {
 
 interface Plan {
   file: string;
-  features: { profile: ColumnProfile; kind: PreprocessedFeature['kind'] }[];
+  /** Grouped by input (inputs in the order their first column appears), then in column order. */
+  features: { profile: ColumnProfile; kind: PreprocessedFeature['kind']; input: string }[];
   target: ColumnProfile;
   task: 'regression' | 'classification';
 }
@@ -79,8 +81,9 @@ function plan(path: string, profile: CsvProfile, config: DatasetConfig): Plan {
   for (const s of config.columns) {
     if (s.role !== 'feature' && !(autoregressive && s.role === 'target')) continue;
     const col = byName.get(s.name)!;
-    if (col.type === 'number') features.push({ profile: col, kind: 'number' });
-    else if (col.type === 'categorical') features.push({ profile: col, kind: s.encoding });
+    const input = inputOf(s);
+    if (col.type === 'number') features.push({ profile: col, kind: 'number', input });
+    else if (col.type === 'categorical') features.push({ profile: col, kind: s.encoding, input });
     else {
       const what = col.type === 'datetime' ? 'holds dates and times' : `has ${col.distinct >= 1000 ? 'over 1000' : col.distinct} distinct text values`;
       throw badConfig(
@@ -90,6 +93,9 @@ function plan(path: string, profile: CsvProfile, config: DatasetConfig): Plan {
     }
   }
   if (features.length === 0) throw badConfig(`No feature columns: expected at least one column with the role 'feature'.`, { file });
+  // Each input's columns side by side, so an encoded row splits into inputs by slicing.
+  const inputOrder = [...new Set(features.map((f) => f.input))];
+  features.sort((a, b) => inputOrder.indexOf(a.input) - inputOrder.indexOf(b.input));
   if (!Number.isInteger(config.lookback) || config.lookback < 0) {
     throw badConfig(`lookback must be a whole number ≥ 0 but is ${config.lookback}.`, { file });
   }
@@ -241,6 +247,7 @@ export async function prepareTabular(
     lookback,
     horizon,
     featureNames,
+    inputs: inputWidths(p.features.map((f) => f.input), features),
   };
 
   // Every row encoded once; windows then copy slices of it.
@@ -249,27 +256,48 @@ export async function prepareTabular(
   for (let r = 0; r < rowCount; r++) encodeRow(pre, (j) => raw[j]!.data[r]!, encoded, r * width);
   const steps = Math.max(lookback, 1);
   const outputUnits = classes ? classes.length : 1;
+  const groups = pre.inputs ?? [];
   const build = (rows: Int32Array): SplitArrays => {
-    const x = new Float32Array(rows.length * steps * width);
+    const xs = groups.map((g) => new Float32Array(rows.length * steps * g.width));
     const y = new Float32Array(rows.length * outputUnits);
     rows.forEach((r, i) => {
       const last = r - horizon;
-      x.set(encoded.subarray((last - steps + 1) * width, (last + 1) * width), i * steps * width);
+      for (let s = 0; s < steps; s++) {
+        const row = (last - steps + 1 + s) * width;
+        let start = 0;
+        groups.forEach((g, k) => {
+          xs[k]!.set(encoded.subarray(row + start, row + start + g.width), (i * steps + s) * g.width);
+          start += g.width;
+        });
+      }
       const v = target.data[r]!;
       if (classes) y[i * outputUnits + v] = 1;
       else y[i] = (v - t.offset) / t.divisor;
     });
-    return { x, y, count: rows.length, rowIndex: rows };
+    return { xs, y, count: rows.length, rowIndex: rows };
   };
   return {
     pre,
-    inputShape: lookback > 0 ? [lookback, width] : [width],
+    inputs: groups.map((g) => ({ name: g.name, shape: lookback > 0 ? [lookback, g.width] : [g.width] })),
     outputUnits,
     train: build(train),
     validation: build(validation),
     test: build(test),
     skippedRows: rowCount - present,
   };
+}
+
+/** How many encoded columns each input takes, in order (a one-hot feature takes one per category). */
+function inputWidths(inputs: string[], features: PreprocessedFeature[]): { name: string; width: number }[] {
+  const out: { name: string; width: number }[] = [];
+  features.forEach((f, j) => {
+    const w = f.kind === 'onehot' ? (f.categories?.length ?? 0) : 1;
+    const name = inputs[j]!;
+    const last = out[out.length - 1];
+    if (last && last.name === name) last.width += w;
+    else out.push({ name, width: w });
+  });
+  return out;
 }
 
 /** The most frequent code among the rows (ties to the lowest code). */

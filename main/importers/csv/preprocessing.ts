@@ -29,6 +29,28 @@ export interface Preprocessing {
   /** The target is this many rows after the window's last row (0: that row itself). */
   horizon: number;
   featureNames: string[];
+  /**
+   * The model inputs, in order, and how many encoded columns of a row each takes (side by side).
+   * Missing in runs saved before multi-input data: one input named 'input' takes them all.
+   */
+  inputs?: { name: string; width: number }[];
+}
+
+/** Splits one encoded sample ([steps, width], row-major) into one array per input. */
+export function splitInputs(pre: Preprocessing, sample: Float32Array): Float32Array[] {
+  const width = encodedWidth(pre);
+  const groups = pre.inputs ?? [{ name: 'input', width }];
+  if (groups.length === 1) return [sample];
+  const steps = sample.length / width;
+  const out = groups.map((g) => new Float32Array(steps * g.width));
+  for (let s = 0; s < steps; s++) {
+    let start = 0;
+    groups.forEach((g, k) => {
+      out[k]!.set(sample.subarray(s * width + start, s * width + start + g.width), s * g.width);
+      start += g.width;
+    });
+  }
+  return out;
 }
 
 /** Width of one encoded row. */

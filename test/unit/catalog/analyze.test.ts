@@ -18,6 +18,7 @@ function tfParams(graph: ModelGraph): number {
 
 const layout = (inputShape: number[], task: 'regression' | 'classification', outputUnits: number): FeatureLayout => ({
   inputShape,
+  inputs: [{ name: 'input', shape: inputShape, featureNames: [] }],
   featureNames: [],
   target: 'y',
   task,

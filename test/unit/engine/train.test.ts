@@ -22,7 +22,7 @@ function line(count: number, seed: number): TrainData {
     x[i] = random() * 2 - 1;
     y[i] = 2 * x[i]! + 1 + (random() - 0.5) * 0.1;
   }
-  return { train: { x, y, count }, inputShape: [1], outputUnits: 1 };
+  return { train: { xs: [x], y, count }, inputShapes: [[1]], outputUnits: 1 };
 }
 
 function linear(): TF.Sequential {
@@ -104,7 +104,7 @@ describe('train', () => {
 
   it('rejects data whose size does not match the input shape', async () => {
     const data = line(10, 6);
-    const err = await train(tf, linear(), { ...data, inputShape: [2] }, settings({}), { shouldStop: () => false }).catch((e: unknown) => e);
+    const err = await train(tf, linear(), { ...data, inputShapes: [[2]] }, settings({}), { shouldStop: () => false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).message).toBe('The train inputs hold 10 values; expected 10 samples × 2 (shape [2]) = 20.');
   });
@@ -132,12 +132,12 @@ describe('artifacts', () => {
     });
     const random = mulberry32(7);
     const x = Float32Array.from({ length: 300 * 3 }, () => random());
-    const before = predict(tf, model, x, 300, [3], 64);
+    const before = predict(tf, model, [x], 300, [[3]], 64);
     const artifacts = await saveArtifacts(tf, model);
     expect(artifacts.weightData.byteLength).toBe((3 * 8 + 8 + 8 * 2 + 2) * 4);
     // As it arrives after a structured clone between processes.
     const loaded = await loadFromArtifacts(tf, structuredClone(artifacts));
-    const after = predict(tf, loaded, x, 300, [3]);
+    const after = predict(tf, loaded, [x], 300, [[3]]);
     expect(after).toHaveLength(600);
     expect(Array.from(after)).toEqual(Array.from(before));
     model.dispose();
@@ -147,7 +147,7 @@ describe('artifacts', () => {
   it('predict leaves no tensors behind', () => {
     const model = linear();
     const n = tf.memory().numTensors;
-    const out = predict(tf, model, new Float32Array([0, 1, 2, 3, 4]), 5, [1], 2);
+    const out = predict(tf, model, [new Float32Array([0, 1, 2, 3, 4])], 5, [[1]], 2);
     expect(out).toHaveLength(5);
     expect(tf.memory().numTensors).toBe(n);
   });

@@ -332,8 +332,8 @@ describe('prepareTabular (J1)', () => {
     const config = j1Config(profile);
     const d = await prepareTabular(file, profile, config);
     const layout = featureLayout(profile, config);
-    expect(d.inputShape).toEqual([1, 11]);
-    expect(d.inputShape).toEqual(layout.inputShape);
+    expect(d.inputs[0]!.shape).toEqual([1, 11]);
+    expect(d.inputs[0]!.shape).toEqual(layout.inputShape);
     expect(d.pre.featureNames).toEqual(layout.featureNames);
     expect(d.pre.featureNames).toEqual(['hour', 'dew', 'temp', 'press', 'wnd_dir=NE', 'wnd_dir=NW', 'wnd_dir=SE', 'wnd_dir=cv', 'wnd_spd', 'snow', 'rain']);
     expect(d.outputUnits).toBe(1);
@@ -349,7 +349,7 @@ describe('prepareTabular (J1)', () => {
     expect(d.validation.rowIndex[0]).toBe(7884);
     expect(d.test.rowIndex[0]).toBe(8760);
     expect(d.test.rowIndex[959]).toBe(HOURS - 1);
-    expect(d.train.x.length).toBe(7884 * 11);
+    expect(d.train.xs[0]!.length).toBe(7884 * 11);
     expect(d.skippedRows).toBe(0);
   });
 
@@ -359,7 +359,7 @@ describe('prepareTabular (J1)', () => {
       let lo = Infinity;
       let hi = -Infinity;
       for (let i = 0; i < d.train.count; i++) {
-        const v = d.train.x[i * 11 + c]!;
+        const v = d.train.xs[0]![i * 11 + c]!;
         lo = Math.min(lo, v);
         hi = Math.max(hi, v);
       }
@@ -390,14 +390,14 @@ describe('prepareTabular (J1)', () => {
     for (const i of [0, 99, 959]) {
       const r = d.test.rowIndex[i]!;
       const x = applyPreprocessing(d.pre, [featureCells(text, profile, columns, r)]);
-      expect(Array.from(x)).toEqual(Array.from(d.test.x.subarray(i * 11, (i + 1) * 11)));
+      expect(Array.from(x)).toEqual(Array.from(d.test.xs[0]!.subarray(i * 11, (i + 1) * 11)));
     }
     expect(() => applyPreprocessing(d.pre, [])).toThrow('Expected 1 row of feature values (lookback 1) but received 0.');
   });
 
   it('lookback 3: windows of 3 consecutive rows ending at the target row', async () => {
     const d = await prepareTabular(file, profile, j1Config(profile, { lookback: 3, split: { kind: 'chronological', trainRows: 8760, validationFraction: 0 } }));
-    expect(d.inputShape).toEqual([3, 11]);
+    expect(d.inputs[0]!.shape).toEqual([3, 11]);
     // The first window ends on row 2: rows 0 and 1 have no full window.
     expect(d.train.count).toBe(8760 - 2);
     expect(d.train.rowIndex[0]).toBe(2);
@@ -406,9 +406,9 @@ describe('prepareTabular (J1)', () => {
     const i = 40;
     const r = d.test.rowIndex[i]!;
     const window = [r - 2, r - 1, r].map((k) => featureCells(text, profile, columns, k));
-    expect(Array.from(d.test.x.subarray(i * 33, (i + 1) * 33))).toEqual(Array.from(applyPreprocessing(d.pre, window)));
+    expect(Array.from(d.test.xs[0]!.subarray(i * 33, (i + 1) * 33))).toEqual(Array.from(applyPreprocessing(d.pre, window)));
     // Row r-1 of this window is the last row of the previous sample's window.
-    expect(Array.from(d.test.x.subarray(i * 33 + 11, i * 33 + 22))).toEqual(Array.from(d.test.x.subarray((i - 1) * 33 + 22, i * 33)));
+    expect(Array.from(d.test.xs[0]!.subarray(i * 33 + 11, i * 33 + 22))).toEqual(Array.from(d.test.xs[0]!.subarray((i - 1) * 33 + 22, i * 33)));
   });
 
   it('random split: deterministic by seed, disjoint, sized by the fractions', async () => {
@@ -416,10 +416,10 @@ describe('prepareTabular (J1)', () => {
     const a = await prepareTabular(file, profile, cfg(42));
     const b = await prepareTabular(file, profile, cfg(42));
     const c = await prepareTabular(file, profile, cfg(7));
-    expect(a.inputShape).toEqual([11]);
+    expect(a.inputs[0]!.shape).toEqual([11]);
     expect([a.test.count, a.validation.count, a.train.count]).toEqual([Math.round(HOURS * 0.2), Math.round(HOURS * 0.1), HOURS - Math.round(HOURS * 0.2) - Math.round(HOURS * 0.1)]);
     expect(Array.from(b.test.rowIndex)).toEqual(Array.from(a.test.rowIndex));
-    expect(Array.from(b.train.x)).toEqual(Array.from(a.train.x));
+    expect(Array.from(b.train.xs[0]!)).toEqual(Array.from(a.train.xs[0]!));
     expect(Array.from(c.test.rowIndex)).not.toEqual(Array.from(a.test.rowIndex));
     const all = new Set([...a.train.rowIndex, ...a.validation.rowIndex, ...a.test.rowIndex]);
     expect(all.size).toBe(HOURS);
@@ -445,7 +445,7 @@ describe('prepareTabular: missing values and bad configs', () => {
     expect(Array.from(d.test.rowIndex)).toEqual([3, 4]);
     // Row 1's x is missing: the mean of the train rows' x (only row 0 has one) fills it.
     expect(d.pre.features[0]!.fill).toBe(1);
-    expect(Array.from(d.train.x)).toEqual([1, 0, 1, 1]);
+    expect(Array.from(d.train.xs[0]!)).toEqual([1, 0, 1, 1]);
     expect(Array.from(d.test.y)).toEqual([40, 50]);
   });
 
@@ -468,7 +468,7 @@ describe('prepareTabular: missing values and bad configs', () => {
     expect(featureLayout(profile, config).outputUnits).toBe(3);
     expect(Array.from(d.train.y)).toEqual([0, 1, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0]);
     // Standard scaling of the train split: mean 0.
-    const xs = Array.from({ length: 4 }, (_, i) => d.train.x[i * 2]!);
+    const xs = Array.from({ length: 4 }, (_, i) => d.train.xs[0]![i * 2]!);
     expect(xs.reduce((s, v) => s + v, 0)).toBeCloseTo(0, 6);
   });
 

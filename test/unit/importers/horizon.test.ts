@@ -35,17 +35,17 @@ describe('horizon and target as input', () => {
     const { file, profile } = await fixture();
     const c = config(defaultDatasetConfig(profile), { lookback: 2, horizon: 1, targetAsInput: true });
     const data = await prepareTabular(file, profile, c);
-    expect(data.inputShape).toEqual([2, 2]);
+    expect(data.inputs[0]!.shape).toEqual([2, 2]);
     expect(featureLayout(profile, c).inputShape).toEqual([2, 2]);
     expect(data.pre.featureNames).toEqual(['x', 'y']);
     // First sample: rows 0 and 1 as input, the target of row 2.
-    expect(Array.from(data.train.x.subarray(0, 4))).toEqual([0, 0, 1, 2]);
+    expect(Array.from(data.train.xs[0]!.subarray(0, 4))).toEqual([0, 0, 1, 2]);
     expect(data.train.y[0]).toBe(4);
     expect(data.train.rowIndex[0]).toBe(2);
     // Targets of rows 2..7 train, rows 8 and 9 test.
     expect(data.train.count).toBe(6);
     expect(Array.from(data.test.rowIndex)).toEqual([8, 9]);
-    expect(Array.from(data.test.x.subarray(4, 8))).toEqual([7, 14, 8, 16]);
+    expect(Array.from(data.test.xs[0]!.subarray(4, 8))).toEqual([7, 14, 8, 16]);
   });
 
   it('refuses the target as an input without a horizon, which would leak the answer', async () => {
