@@ -128,6 +128,8 @@ export interface InputLayout {
   /** [features] or [lookback, features], without the batch dimension. */
   shape: number[];
   featureNames: string[];
+  /** The largest value in its columns as imported (ids for an Embedding need input_dim above it); null if any is not a number. */
+  maxValue: number | null;
 }
 
 /** What the model sees and predicts once a config is applied: fixes the template's input and output. */
@@ -147,6 +149,7 @@ export interface FeatureLayout {
 export function featureLayout(profile: CsvProfile, config: DatasetConfig): FeatureLayout {
   const byName = new Map(profile.columns.map((c) => [c.name, c]));
   const groups = new Map<string, string[]>();
+  const maxima = new Map<string, number | null>();
   const autoregressive = (config.horizon ?? 0) >= 1 && config.targetAsInput === true;
   for (const s of config.columns) {
     if (s.role !== 'feature' && !(autoregressive && s.role === 'target')) continue;
@@ -155,6 +158,8 @@ export function featureLayout(profile: CsvProfile, config: DatasetConfig): Featu
     const input = inputOf(s);
     const names = groups.get(input) ?? [];
     groups.set(input, names);
+    const before = maxima.has(input) ? maxima.get(input)! : -Infinity;
+    maxima.set(input, before === null || col.type !== 'number' || col.max === undefined ? null : Math.max(before, col.max));
     if (col.type === 'categorical' && s.encoding === 'onehot') {
       for (const cat of col.categories ?? []) names.push(`${col.name}=${cat}`);
     } else names.push(col.name);
@@ -163,6 +168,7 @@ export function featureLayout(profile: CsvProfile, config: DatasetConfig): Featu
     name,
     shape: config.lookback > 0 ? [config.lookback, names.length] : [names.length],
     featureNames: names,
+    maxValue: maxima.get(name) ?? null,
   }));
   const featureNames = inputs.flatMap((i) => i.featureNames);
   const targets = config.columns.filter((c) => c.role === 'target');

@@ -1,14 +1,14 @@
 /**
  * Keras model JSON in and out. Out: the functional config (`class_name: 'Functional'`) that Keras 2
  * and TF.js (`tf.models.modelFromJSON`) both read. In: Sequential and Functional/Model configs from
- * Keras 2 or 3, bare or wrapped in a TF.js model.json (`modelTopology`).
- * Initializers, regularizers and constraints are dropped on import: they change training, not the
- * architecture, and the graph does not hold them. Anything else we do not model is refused by name.
+ * Keras 2 or 3, bare or wrapped in a TF.js model.json (`modelTopology`). Each layer's own config
+ * is converted by catalog/keras-config.ts.
  */
 import type { GraphEdge, GraphNode, JsonValue, ModelGraph } from './graph.js';
 import { AppError } from './errors.js';
 import { CATALOG, getLayerSpec, withDefaults } from './catalog/index.js';
 import { analyzeGraph, incomingEdges } from './catalog/analyze.js';
+import { KERAS_ALIASES, kerasLayerConfig, paramsFromKeras } from './catalog/keras-config.js';
 
 type Json = { [key: string]: JsonValue };
 type InboundRef = [string, number, number, Json];
@@ -42,7 +42,7 @@ export function graphToKerasJson(graph: ModelGraph, name = 'model'): KerasModelJ
       return { class_name: 'InputLayer', name: n.name, config: { batch_input_shape: [null, ...shape], dtype: 'float32', sparse: false, name: n.name }, inbound_nodes: [] };
     }
     const inbound = incomingEdges(graph, id).map((e): InboundRef => [byId.get(e.source)!.name, 0, 0, {}]);
-    return { class_name: n.type, name: n.name, config: { name: n.name, trainable: true, dtype: 'float32', ...config }, inbound_nodes: [inbound] };
+    return { class_name: n.type, name: n.name, config: kerasLayerConfig(n.type, n.name, config), inbound_nodes: [inbound] };
   });
   const ref = (id: string): [string, number, number] => [byId.get(id)!.name, 0, 0];
   return {
@@ -50,26 +50,6 @@ export function graphToKerasJson(graph: ModelGraph, name = 'model'): KerasModelJ
     config: { name, layers, input_layers: analysis.inputs.map(ref), output_layers: analysis.outputs.map(ref) },
   };
 }
-
-const ALIASES: Record<string, string> = {
-  InputLayer: 'Input',
-  MaxPool1D: 'MaxPooling1D',
-  MaxPool2D: 'MaxPooling2D',
-  GlobalAvgPool1D: 'GlobalAveragePooling1D',
-  GlobalAvgPool2D: 'GlobalAveragePooling2D',
-  Convolution1D: 'Conv1D',
-  Convolution2D: 'Conv2D',
-};
-
-/** Keys that describe a layer's bookkeeping, not its architecture. */
-const METADATA = new Set(['name', 'trainable', 'dtype', 'module', 'registered_name', 'build_config', 'batch_input_shape', 'batch_shape', 'input_shape', 'input_length', 'implementation', 'unroll', 'seed', 'fused', 'renorm_momentum', 'use_cudnn']);
-
-/** Keys we do not model but accept at their Keras defaults. */
-const DEFAULT_ONLY: Record<string, (v: JsonValue) => boolean> = {
-  data_format: (v) => v === null || v === 'channels_last',
-  dilation_rate: (v) => v === 1 || (Array.isArray(v) && v.every((x) => x === 1)),
-  groups: (v) => v === 1,
-};
 
 const bad = (message: string) => new AppError('MODEL_JSON_INVALID', message);
 
@@ -136,7 +116,7 @@ function fromSequential(list: JsonValue[]): ModelGraph {
   }
   for (const r of raws) nodes.push(convertLayer(r, nodes.length));
   const edges: GraphEdge[] = nodes.slice(1).map((n, i) => ({ id: `e${i + 1}`, source: nodes[i]!.id, target: n.id }));
-  return layout({ version: 1, nodes, edges });
+  return layout(lastAxisAsMinusOne({ version: 1, nodes, edges }));
 }
 
 function fromFunctional(list: JsonValue[], outputLayers: JsonValue | undefined): ModelGraph {
@@ -164,7 +144,7 @@ function fromFunctional(list: JsonValue[], outputLayers: JsonValue | undefined):
         throw bad(`Output '${String(oname)}' also feeds other layers; Layerbench's outputs are the layers nothing else consumes`);
     }
   }
-  return layout({ version: 1, nodes, edges });
+  return layout(lastAxisAsMinusOne({ version: 1, nodes, edges }));
 }
 
 /** Names of the layers feeding one layer, from Keras 2 ([[name, 0, 0, {}]]) or Keras 3 ({args: [keras tensors]}) format. */
@@ -196,7 +176,7 @@ function inputShape(layer: string, batchShape: JsonValue[]): JsonValue {
 }
 
 function convertLayer(r: RawLayer, index: number): GraphNode {
-  const type = ALIASES[r.cls] ?? r.cls;
+  const type = KERAS_ALIASES[r.cls] ?? r.cls;
   const spec = getLayerSpec(type);
   if (!spec)
     throw bad(`Layer '${r.name}' is a ${r.cls}, which Layerbench does not support; supported: ${CATALOG.map((s) => s.type).join(', ')}`);
@@ -205,22 +185,7 @@ function convertLayer(r: RawLayer, index: number): GraphNode {
     if (!Array.isArray(shape)) throw bad(`InputLayer '${r.name}' has no batch_input_shape`);
     return node(index, 'Input', r.name, { shape: inputShape(r.name, shape) });
   }
-  const params = new Map(spec.params.map((p) => [p.name, p]));
-  const config: Json = {};
-  for (const [key, value] of Object.entries(r.config)) {
-    const p = params.get(key);
-    if (p) {
-      if (value === null && !p.nullable) continue; // TF.js writes some defaults as null
-      // Keras stores a built BatchNormalization's axis as a list.
-      config[key] = p.type === 'int' && Array.isArray(value) && value.length === 1 ? value[0]! : value;
-    } else if (METADATA.has(key) || /_(initializer|regularizer|constraint)$/.test(key) || value === null || value === false) {
-      continue;
-    } else if (DEFAULT_ONLY[key]) {
-      if (!DEFAULT_ONLY[key](value)) throw bad(`${type} '${r.name}' sets ${key} = ${JSON.stringify(value)}, which Layerbench does not support`);
-    } else {
-      throw bad(`${type} '${r.name}' sets ${key} = ${JSON.stringify(value)}, which Layerbench does not support`);
-    }
-  }
+  const config = paramsFromKeras(type, r.name, r.config);
   try {
     return node(index, type, r.name, withDefaults(type, config));
   } catch (e) {
@@ -230,6 +195,21 @@ function convertLayer(r: RawLayer, index: number): GraphNode {
 
 function node(index: number, type: string, name: string, config: Json): GraphNode {
   return { id: `n${index + 1}`, type, name, config };
+}
+
+/**
+ * Keras and TF.js save a built normalization layer's axis as a positive index ([3] on a 4-D
+ * input); the catalog's default is -1. Writing the last axis as -1 keeps a round trip unchanged.
+ */
+function lastAxisAsMinusOne(graph: ModelGraph): ModelGraph {
+  const analysis = analyzeGraph(graph);
+  for (const n of graph.nodes) {
+    if (n.type !== 'BatchNormalization' && n.type !== 'LayerNormalization') continue;
+    const source = incomingEdges(graph, n.id)[0]?.source;
+    const rank = source === undefined ? undefined : analysis.nodes[source]?.outputShape?.length;
+    if (rank !== undefined && n.config['axis'] === rank - 1) n.config['axis'] = -1;
+  }
+  return graph;
 }
 
 /** Places nodes in rows by depth, side by side within a row, for the graph editor. */

@@ -2,6 +2,7 @@
 import type { GraphEdge, GraphNode, ModelGraph } from '../graph.js';
 import type { Shape } from '../shape.js';
 import { getLayerSpec, withDefaults } from './index.js';
+import { perSample } from './common.js';
 import { ShapeError, type GraphAnalysis, type NodeAnalysis } from './types.js';
 
 type Problem = GraphAnalysis['problems'][number];
@@ -83,9 +84,12 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     try {
       const out = spec.outputShape(inShapes as Shape[], config);
       const params = spec.paramCount(inShapes as Shape[], config);
+      const flops = spec.flops(inShapes as Shape[], out, config);
       shapes.set(id, out);
       na.outputShape = out;
       na.params = params;
+      na.flops = flops;
+      na.activations = perSample(out);
     } catch (e) {
       if (e instanceof ShapeError) fail(n, e.message, e.hint);
       else fail(n, (e as Error).message);
@@ -94,9 +98,13 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
 
   let trainable = 0;
   let total = 0;
+  let flops = 0;
+  let activations = 0;
   for (const na of Object.values(nodes)) {
     trainable += na.params.trainable;
     total += na.params.trainable + na.params.nonTrainable;
+    flops += na.flops ?? 0;
+    activations += na.activations ?? 0;
   }
   const sources = new Set(edges.map((e) => e.source));
   return {
@@ -106,6 +114,8 @@ export function analyzeGraph(graph: ModelGraph): GraphAnalysis {
     outputs: graph.nodes.filter((n) => !sources.has(n.id) && n.type !== 'Input').map((n) => n.id),
     totalParams: total,
     trainableParams: trainable,
+    flopsPerSample: flops,
+    activationsPerSample: activations,
     problems,
     valid: problems.length === 0,
   };

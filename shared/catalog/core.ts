@@ -1,7 +1,7 @@
 import type { LayerSpec } from './types.js';
 import { ShapeError } from './types.js';
 import { formatShape } from '../shape.js';
-import { activationParam, bool, known, noParams, num, only, reshapeHint, useBiasParam } from './common.js';
+import { activationParam, bool, known, noParams, num, only, perSample, reshapeHint, useBiasParam } from './common.js';
 
 export const Dense: LayerSpec = {
   type: 'Dense',
@@ -25,6 +25,8 @@ export const Dense: LayerSpec = {
     const features = known('Dense', s, -1, 'last dimension');
     return { trainable: features * units + (bool(config, 'use_bias') ? units : 0), nonTrainable: 0 };
   },
+  // 2 · features · units per position (a 3-D input has one per step); bias and activation left out.
+  flops: (inputs, output) => 2 * perSample(only(inputs)) * (output[output.length - 1] ?? 1),
 };
 
 export const Activation: LayerSpec = {
@@ -35,16 +37,8 @@ export const Activation: LayerSpec = {
   inputs: { min: 1, max: 1 },
   outputShape: (inputs) => only(inputs),
   paramCount: noParams,
-};
-
-export const Dropout: LayerSpec = {
-  type: 'Dropout',
-  group: 'Regularization',
-  doc: 'Randomly zeroes a fraction of inputs during training to reduce overfitting.',
-  params: [{ name: 'rate', type: 'float', default: 0.5, min: 0, max: 0.999, doc: 'Fraction of inputs to drop, 0 to below 1.' }],
-  inputs: { min: 1, max: 1 },
-  outputShape: (inputs) => only(inputs),
-  paramCount: noParams,
+  // One operation per element (exp or tanh cost more; an estimate, not a count of instructions).
+  flops: (_inputs, output) => perSample(output),
 };
 
 export const Embedding: LayerSpec = {
@@ -63,6 +57,8 @@ export const Embedding: LayerSpec = {
     return [...s, num(config, 'output_dim')];
   },
   paramCount: (_inputs, config) => ({ trainable: num(config, 'input_dim') * num(config, 'output_dim'), nonTrainable: 0 }),
+  // A table lookup: it copies rows and computes nothing.
+  flops: () => 0,
 };
 
-export const CORE_LAYERS: LayerSpec[] = [Dense, Activation, Dropout, Embedding];
+export const CORE_LAYERS: LayerSpec[] = [Dense, Activation, Embedding];

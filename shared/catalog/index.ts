@@ -9,9 +9,13 @@ import { NORMALIZATION_LAYERS } from './normalization.js';
 import { CONVOLUTION_LAYERS } from './convolution.js';
 import { POOLING_LAYERS } from './pooling.js';
 import { MERGING_LAYERS } from './merging.js';
+import { REGULARIZATION_LAYERS } from './regularization.js';
+import { RESHAPING_2D_LAYERS } from './reshaping-2d.js';
+import { WRAPPER_LAYERS } from './wrappers.js';
+import { PREPROCESSING_LAYERS } from './preprocessing.js';
 
-export type { LayerSpec, ParamSpec, GraphAnalysis, NodeAnalysis } from './types.js';
-export { ShapeError } from './types.js';
+export type { LayerSpec, ParamSpec, LayerGroup, GraphAnalysis, NodeAnalysis } from './types.js';
+export { ShapeError, LAYER_GROUPS } from './types.js';
 
 export const CATALOG: LayerSpec[] = [
   ...INPUT_LAYERS,
@@ -19,9 +23,13 @@ export const CATALOG: LayerSpec[] = [
   ...CONVOLUTION_LAYERS,
   ...POOLING_LAYERS,
   ...RECURRENT_LAYERS,
+  ...WRAPPER_LAYERS,
   ...NORMALIZATION_LAYERS,
+  ...REGULARIZATION_LAYERS,
   ...RESHAPING_LAYERS,
+  ...RESHAPING_2D_LAYERS,
   ...MERGING_LAYERS,
+  ...PREPROCESSING_LAYERS,
 ];
 
 const BY_TYPE = new Map(CATALOG.map((s) => [s.type, s]));

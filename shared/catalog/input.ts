@@ -9,6 +9,7 @@ export const Input: LayerSpec = {
   inputs: { min: 0, max: 0 },
   outputShape: (_inputs, config) => [null, ...ints(config, 'shape')],
   paramCount: noParams,
+  flops: () => 0,
 };
 
 export const INPUT_LAYERS: LayerSpec[] = [Input];

@@ -1,7 +1,7 @@
 import type { LayerSpec } from './types.js';
 import { ShapeError } from './types.js';
-import { formatShape, shapesEqual, type Shape } from '../shape.js';
-import { noParams, num } from './common.js';
+import { formatShape, type Shape } from '../shape.js';
+import { noParams, num, perSample, sameShapes } from './common.js';
 
 export const Concatenate: LayerSpec = {
   type: 'Concatenate',
@@ -27,21 +27,39 @@ export const Concatenate: LayerSpec = {
     return out;
   },
   paramCount: noParams,
+  // Copies only.
+  flops: () => 0,
 };
 
-export const Add: LayerSpec = {
-  type: 'Add',
-  group: 'Merging',
-  doc: 'Adds inputs of the same shape element-wise (residual connections).',
-  params: [],
-  inputs: { min: 2, max: 64 },
-  outputShape(inputs) {
-    const first = inputs[0]!;
-    if (!inputs.every((s) => shapesEqual(s, first)))
-      throw new ShapeError(`Add needs inputs of the same shape; got ${inputs.map(formatShape).join(' and ')}`);
-    return first;
-  },
-  paramCount: noParams,
-};
+/**
+ * An element-wise merge of same-shape inputs. Keras also broadcasts size-1 axes; we ask for equal
+ * shapes, which is what a graph editor user nearly always means.
+ * Cost: one operation per output value per extra input; Average one more for the division.
+ */
+function elementwise(type: string, doc: string, opsPerValue: (n: number) => number, maxInputs = 64): LayerSpec {
+  return {
+    type,
+    group: 'Merging',
+    doc,
+    params: [],
+    inputs: { min: 2, max: maxInputs },
+    outputShape(inputs) {
+      if (inputs.length < 2 || inputs.length > maxInputs) {
+        const expected = maxInputs === 2 ? 'exactly 2 inputs' : `2 to ${maxInputs} inputs`;
+        throw new ShapeError(`${type} needs ${expected}; got ${inputs.length}`);
+      }
+      return sameShapes(type, inputs);
+    },
+    paramCount: noParams,
+    flops: (inputs, output) => opsPerValue(inputs.length) * perSample(output),
+  };
+}
 
-export const MERGING_LAYERS: LayerSpec[] = [Concatenate, Add];
+export const Add = elementwise('Add', 'Adds inputs of the same shape element-wise (residual connections).', (n) => n - 1);
+export const Subtract = elementwise('Subtract', 'Subtracts the second input from the first, element-wise.', () => 1, 2);
+export const Multiply = elementwise('Multiply', 'Multiplies inputs of the same shape element-wise (gating).', (n) => n - 1);
+export const Average = elementwise('Average', 'Averages inputs of the same shape element-wise (ensembles).', (n) => n);
+export const Maximum = elementwise('Maximum', 'Keeps the largest of the inputs at each position.', (n) => n - 1);
+export const Minimum = elementwise('Minimum', 'Keeps the smallest of the inputs at each position.', (n) => n - 1);
+
+export const MERGING_LAYERS: LayerSpec[] = [Concatenate, Add, Subtract, Multiply, Average, Maximum, Minimum];

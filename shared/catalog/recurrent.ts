@@ -38,6 +38,13 @@ function rnn(type: string, doc: string, gates: number, params: ParamSpec[], bias
       const bias = bool(config, 'use_bias') ? biasPerGate(config) * units : 0;
       return { trainable: gates * (units * (features + units) + bias), nonTrainable: 0 };
     },
+    // Every step, each gate is a Dense over [input, state, 1]: 2 · gates · (features + units + 1) · units · steps.
+    // The gates' element-wise products and activations are left out.
+    flops(inputs, _output, config) {
+      const s = only(inputs);
+      const units = num(config, 'units');
+      return 2 * gates * ((s[2] ?? 0) + units + 1) * units * (s[1] ?? 1);
+    },
   };
 }
 

@@ -1,7 +1,9 @@
 import type { LayerSpec } from './types.js';
 import { ShapeError } from './types.js';
 import { formatShape } from '../shape.js';
-import { ints, noParams, only, product } from './common.js';
+import { fmtList, ints, needRank, noParams, num, only, product } from './common.js';
+
+// Reshaping layers only move values: they all cost 0 flops.
 
 export const Flatten: LayerSpec = {
   type: 'Flatten',
@@ -18,6 +20,7 @@ export const Flatten: LayerSpec = {
     return [s[0]!, product(dims as number[])];
   },
   paramCount: noParams,
+  flops: () => 0,
 };
 
 export const Reshape: LayerSpec = {
@@ -29,7 +32,7 @@ export const Reshape: LayerSpec = {
   outputShape(inputs, config) {
     const s = only(inputs);
     const target = ints(config, 'target_shape');
-    const fmtTarget = '(' + target.join(', ') + ')';
+    const fmtTarget = fmtList(target);
     if (target.some((d) => d === 0) || target.filter((d) => d === -1).length > 1)
       throw new ShapeError(`Reshape target ${fmtTarget} may hold at most one -1 and no 0`);
     const dims = s.slice(1);
@@ -44,6 +47,54 @@ export const Reshape: LayerSpec = {
     return [s[0]!, ...target];
   },
   paramCount: noParams,
+  flops: () => 0,
 };
 
-export const RESHAPING_LAYERS: LayerSpec[] = [Flatten, Reshape];
+export const Permute: LayerSpec = {
+  type: 'Permute',
+  group: 'Reshaping',
+  doc: 'Reorders the axes of each sample, e.g. (steps, features) to (features, steps).',
+  params: [
+    {
+      name: 'dims',
+      type: 'ints',
+      default: [2, 1],
+      min: 1,
+      doc: 'New order of the axes after the batch, counted from 1: (2, 1) swaps the first two.',
+    },
+  ],
+  inputs: { min: 1, max: 1 },
+  outputShape(inputs, config) {
+    const s = only(inputs);
+    const dims = ints(config, 'dims');
+    const axes = Array.from({ length: s.length - 1 }, (_, i) => i + 1);
+    if (dims.length !== axes.length)
+      throw new ShapeError(
+        `Permute needs one dim per axis after the batch: ${axes.length} for ${formatShape(s)}; got ${fmtList(dims)}`,
+        `use an order of ${fmtList(axes)}`,
+      );
+    const sorted = [...dims].sort((a, b) => a - b);
+    if (!sorted.every((d, i) => d === axes[i]))
+      throw new ShapeError(`Permute dims ${fmtList(dims)} are not an order of ${fmtList(axes)}: each axis must appear once`);
+    return [s[0]!, ...dims.map((d) => s[d]!)];
+  },
+  paramCount: noParams,
+  flops: () => 0,
+};
+
+export const RepeatVector: LayerSpec = {
+  type: 'RepeatVector',
+  group: 'Reshaping',
+  doc: 'Repeats a vector n times into a sequence: (batch, features) becomes (batch, n, features).',
+  params: [{ name: 'n', type: 'int', default: 2, min: 1, doc: 'How many times to repeat (the number of steps out).' }],
+  inputs: { min: 1, max: 1 },
+  outputShape(inputs, config) {
+    const s = only(inputs);
+    needRank('RepeatVector', s, 2, '(batch, features)');
+    return [s[0]!, num(config, 'n'), s[1]!];
+  },
+  paramCount: noParams,
+  flops: () => 0,
+};
+
+export const RESHAPING_LAYERS: LayerSpec[] = [Flatten, Reshape, Permute, RepeatVector];

@@ -17,20 +17,35 @@ export interface ParamSpec {
   length?: number;
   /** Allows null (e.g. Dense activation 'linear' vs none, Reshape target). */
   nullable?: boolean;
+  /**
+   * For 'ints' of length 4 that Keras writes as two pairs, ((top, bottom), (left, right)):
+   * Cropping2D's cropping, ZeroPadding2D's padding. The graph keeps the flat list.
+   */
+  pairs?: boolean;
+  /**
+   * The parameter matters only when another one has one of these values (a wrapper's
+   * recurrent_activation only for LSTM and GRU). A form may hide it otherwise.
+   */
+  onlyWhen?: { param: string; values: string[] };
   doc: string;
 }
 
-export type LayerGroup =
-  | 'Input'
-  | 'Core'
-  | 'Convolution'
-  | 'Pooling'
-  | 'Recurrent'
-  | 'Normalization'
-  | 'Regularization'
-  | 'Reshaping'
-  | 'Merging'
-  | 'Activations';
+/** Palette groups, in the order the palette shows them. */
+export const LAYER_GROUPS = [
+  'Input',
+  'Core',
+  'Convolution',
+  'Pooling',
+  'Recurrent',
+  'Normalization',
+  'Regularization',
+  'Reshaping',
+  'Merging',
+  'Activations',
+  'Preprocessing',
+] as const;
+
+export type LayerGroup = (typeof LAYER_GROUPS)[number];
 
 export interface LayerSpec {
   /** Keras class name. */
@@ -48,6 +63,12 @@ export interface LayerSpec {
   outputShape(inputs: Shape[], config: Record<string, JsonValue>): Shape;
   /** Trainable and non-trainable parameter counts. */
   paramCount(inputs: Shape[], config: Record<string, JsonValue>): { trainable: number; nonTrainable: number };
+  /**
+   * Rough cost of one forward pass for one sample (batch excluded), in floating-point operations:
+   * a multiply-add counts 2. Each spec documents its approximation; layers that only move data
+   * count 0. Called with shapes and a config that outputShape has accepted.
+   */
+  flops(inputs: Shape[], output: Shape, config: Record<string, JsonValue>): number;
 }
 
 export class ShapeError extends Error {
@@ -65,6 +86,10 @@ export interface NodeAnalysis {
   id: string;
   outputShape?: Shape;
   params: { trainable: number; nonTrainable: number };
+  /** Forward-pass cost per sample (see LayerSpec.flops); set with outputShape. */
+  flops?: number;
+  /** Output elements per sample (the output shape without the batch); set with outputShape. */
+  activations?: number;
   error?: string;
   hint?: string;
 }
@@ -77,6 +102,10 @@ export interface GraphAnalysis {
   outputs: string[];
   totalParams: number;
   trainableParams: number;
+  /** Sum of the nodes' flops: one forward pass for one sample. */
+  flopsPerSample: number;
+  /** Sum of the nodes' activations, Input included: values one sample's forward pass produces. */
+  activationsPerSample: number;
   /** Every problem, in plain words, each naming its layer (or nodeId null for graph-wide ones). */
   problems: { nodeId: string | null; message: string; hint?: string }[];
   valid: boolean;

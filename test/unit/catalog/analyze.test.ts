@@ -18,7 +18,7 @@ function tfParams(graph: ModelGraph): number {
 
 const layout = (inputShape: number[], task: 'regression' | 'classification', outputUnits: number): FeatureLayout => ({
   inputShape,
-  inputs: [{ name: 'input', shape: inputShape, featureNames: [] }],
+  inputs: [{ name: 'input', shape: inputShape, featureNames: [], maxValue: null }],
   featureNames: [],
   target: 'y',
   task,
@@ -40,6 +40,12 @@ describe('templates', () => {
     ]);
     // LSTM 4 * (50 * (8 + 50) + 50) = 11,800; Dense 50 + 1 = 51.
     expect(a.totalParams).toBe(11_851);
+    // LSTM 2 · 4 · (8 + 50 + 1) · 50 · 1 step = 23,600; Dense 2 · 50 · 1 = 100.
+    expect(a.order.map((id) => a.nodes[id]!.flops)).toEqual([0, 23_600, 100]);
+    expect(a.flopsPerSample).toBe(23_700);
+    // Outputs of Input (8), LSTM (50) and Dense (1).
+    expect(a.order.map((id) => a.nodes[id]!.activations)).toEqual([8, 50, 1]);
+    expect(a.activationsPerSample).toBe(59);
     expect(a.totalParams).toBe(tfParams(g));
     expect(a.inputs).toEqual([g.nodes[0]!.id]);
     expect(a.outputs).toEqual([g.nodes[2]!.id]);
@@ -80,8 +86,11 @@ describe('analyzeGraph problems', () => {
     expect(a.problems).toEqual([
       { nodeId: 'n1', message: "LSTM 'lstm_1' needs a 3-D input (batch, steps, features); got (batch, 8)", hint: 'add a Reshape to (1, 8) before it' },
     ]);
+    // Nothing is known below an error: no shape, no cost; the totals count only what is known.
     expect(a.nodes['n2']).toEqual({ id: 'n2', params: { trainable: 0, nonTrainable: 0 } });
     expect(a.nodes['n0']!.outputShape).toEqual([null, 8]);
+    expect(a.flopsPerSample).toBe(0);
+    expect(a.activationsPerSample).toBe(8);
   });
 
   it('a cycle is named along its path', () => {
@@ -140,6 +149,41 @@ describe('analyzeGraph problems', () => {
     ]);
     expect(a.nodes['c']!.error).toBe('Concatenate needs at least 2 inputs; got 1');
     expect(a.valid).toBe(false);
+  });
+
+  it('merges: a Subtract with three inputs, a Multiply of different shapes', () => {
+    const g: ModelGraph = {
+      version: 1,
+      nodes: [
+        { id: 'a', type: 'Input', name: 'a', config: { shape: [4] } },
+        { id: 'b', type: 'Input', name: 'b', config: { shape: [4] } },
+        { id: 'c', type: 'Input', name: 'c', config: { shape: [3] } },
+        { id: 'sub', type: 'Subtract', name: 'sub', config: {} },
+        { id: 'mul', type: 'Multiply', name: 'mul', config: {} },
+      ],
+      edges: [
+        { id: 'e1', source: 'a', target: 'sub', targetPort: 0 },
+        { id: 'e2', source: 'b', target: 'sub', targetPort: 1 },
+        { id: 'e3', source: 'c', target: 'sub', targetPort: 2 },
+        { id: 'e4', source: 'a', target: 'mul', targetPort: 0 },
+        { id: 'e5', source: 'c', target: 'mul', targetPort: 1 },
+      ],
+    };
+    expect(analyzeGraph(g).problems).toEqual([
+      { nodeId: 'sub', message: "Subtract 'sub' needs 2 inputs; got 3" },
+      { nodeId: 'mul', message: "Multiply 'mul' needs inputs of the same shape; got (batch, 4) and (batch, 3)" },
+    ]);
+  });
+
+  it('a wrapped layer that does not fit one step is reported on the wrapper', () => {
+    const a = analyzeGraph(chain([5, 28, 28], ['TimeDistributed', { layer: 'Conv2D' }]));
+    expect(a.problems).toEqual([
+      {
+        nodeId: 'n1',
+        message:
+          "TimeDistributed 'timedistributed_1' applies Conv2D to each step of (batch, 5, 28, 28), and Conv2D needs a 4-D input (batch, height, width, channels); got (batch, 28, 28)",
+      },
+    ]);
   });
 
   it('two inputs joined: shapes, totals and the order of inputs and outputs match TF.js', () => {

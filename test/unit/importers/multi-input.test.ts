@@ -70,8 +70,8 @@ describe('inputs named by column prefix', () => {
     const { profile, config } = await fixture();
     const layout = featureLayout(profile, config);
     expect(layout.inputs).toEqual([
-      { name: 'question', shape: [2], featureNames: ['question/w0', 'question/w1'] },
-      { name: 'image', shape: [4], featureNames: ['image/p0', 'image/p1', 'image/p2', 'image/p3'] },
+      { name: 'question', shape: [2], featureNames: ['question/w0', 'question/w1'], maxValue: 2 },
+      { name: 'image', shape: [4], featureNames: ['image/p0', 'image/p1', 'image/p2', 'image/p3'], maxValue: 0.9 },
     ]);
     expect(layout.task).toBe('classification');
   });
