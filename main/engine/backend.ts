@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../../shared/training.js';
+import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
 
 /**
  * The TF.js namespace as an ES module sees it (with the `default` that Node adds for a CommonJS
@@ -90,6 +91,7 @@ async function loadOne(name: BackendName, loader: ModuleLoader): Promise<{ tf: T
     case 'wasm': {
       setWasmPaths(wasmDir() + '/');
       await activate(tfjs, 'wasm');
+      registerWasmTrainingKernels(tfjs);
       const simd = (await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       return { tf: tfjs, device: `CPU (WebAssembly, SIMD: ${simd ? 'yes' : 'no'}, threads: ${getThreadsCount()})` };
     }

@@ -1,0 +1,281 @@
+/**
+ * Our wasm training kernels against the cpu backend: each gradient is computed on both from the
+ * same numbers, and may differ by at most 1e-4 of the largest cpu value.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type * as TF from '@tensorflow/tfjs';
+import { loadBackend, type Tf } from '../../../main/engine/backend.js';
+import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../main/engine/wasm-kernels/index.js';
+import { mulberry32 } from '../../../shared/random.js';
+
+let tf: Tf;
+beforeAll(async () => {
+  tf = (await loadBackend('wasm')).tf;
+});
+
+type Pad = 'same' | 'valid' | number | TF.backend_util.ExplicitPadding;
+type Shape4 = [number, number, number, number];
+type Pair = [number, number] | number;
+
+/** Seeded values in [-1, 1), so both backends get the same numbers. */
+function values(shape: readonly number[], seed: number): Float32Array {
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
+}
+
+/** Runs `f` on a backend and reads its results back. */
+async function on(backend: 'cpu' | 'wasm', f: () => TF.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  return tf.tidy(f).map((t) => {
+    const data = Float32Array.from(t.dataSync());
+    t.dispose();
+    return data;
+  });
+}
+
+/** max |cpu − wasm| / max |cpu|, per output. */
+function relativeErrors(cpu: Float32Array[], wasm: Float32Array[]): number[] {
+  return cpu.map((c, i) => {
+    const w = wasm[i]!;
+    expect(w.length).toBe(c.length);
+    let scale = 0;
+    let err = 0;
+    c.forEach((v, j) => {
+      scale = Math.max(scale, Math.abs(v));
+      err = Math.max(err, Math.abs(v - w[j]!));
+    });
+    expect(scale).toBeGreaterThan(0);
+    return err / scale;
+  });
+}
+
+async function expectSameOnBoth(f: () => TF.Tensor[]): Promise<void> {
+  const cpu = await on('cpu', f);
+  const wasm = await on('wasm', f);
+  for (const e of relativeErrors(cpu, wasm)) expect(e).toBeLessThanOrEqual(1e-4);
+}
+
+/** Gradients of Σ conv(x, w) · r with respect to x and w, r fixed, so dy is not all ones. */
+function convGrads(
+  op: (x: TF.Tensor4D, w: TF.Tensor4D) => TF.Tensor4D,
+  xShape: Shape4,
+  wShape: Shape4,
+): () => TF.Tensor[] {
+  return () => {
+    const x = tf.tensor4d(values(xShape, 1), xShape);
+    const w = tf.tensor4d(values(wShape, 2), wShape);
+    const outShape = op(x, w).shape;
+    const r = tf.tensor(values(outShape, 3), outShape);
+    return tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.mul(op(a as TF.Tensor4D, b as TF.Tensor4D), r)))([x, w]);
+  };
+}
+
+const EXPLICIT: TF.backend_util.ExplicitPadding = [
+  [0, 0],
+  [1, 2],
+  [0, 3],
+  [0, 0],
+];
+
+// name, x [n, h, w, cin], filter [kh, kw, cin, cout], strides, padding
+const CONV2D_CASES: [string, Shape4, Shape4, Pair, Pad][] = [
+  ['3x3 same', [2, 7, 9, 3], [3, 3, 3, 4], 1, 'same'],
+  ['3x3 valid', [2, 7, 9, 3], [3, 3, 3, 4], 1, 'valid'],
+  ['5x5 stride 2 same', [3, 8, 8, 2], [5, 5, 2, 6], 2, 'same'],
+  ['3x2 strides (2, 3) valid, unread last rows', [2, 9, 7, 3], [3, 2, 3, 5], [2, 3], 'valid'],
+  ['2x2 stride 3 same (wasm loops for dx)', [1, 6, 7, 4], [2, 2, 4, 3], 3, 'same'],
+  ['explicit asymmetric padding', [2, 6, 7, 2], [3, 3, 2, 2], 1, EXPLICIT],
+  ['numeric padding 1, stride 2', [2, 7, 8, 3], [3, 3, 3, 2], 2, 1],
+  ['kernel as large as the input', [4, 5, 5, 1], [5, 5, 1, 8], 1, 'same'],
+  ['1x1', [1, 10, 3, 2], [1, 1, 2, 3], 1, 'valid'],
+  ['J2-like 5x5 same', [6, 14, 14, 8], [5, 5, 8, 16], 1, 'same'],
+  ['one output row (Conv1D-like)', [3, 1, 12, 4], [1, 3, 4, 5], [1, 2], 'same'],
+];
+
+describe('Conv2D gradients on wasm (Conv2DBackpropFilter, Conv2DBackpropInput)', () => {
+  it.each(CONV2D_CASES)('%s', async (_name, xShape, wShape, strides, pad) => {
+    await expectSameOnBoth(convGrads((x, w) => tf.conv2d(x, w, strides, pad), xShape, wShape));
+  });
+
+  it('Conv1D gradients, which TF.js computes as a Conv2D of height 1', async () => {
+    await expectSameOnBoth(() => {
+      const x = tf.tensor3d(values([3, 11, 4], 1), [3, 11, 4]);
+      const w = tf.tensor3d(values([3, 4, 6], 2), [3, 4, 6]);
+      const r = tf.tensor3d(values([3, 6, 6], 3), [3, 6, 6]);
+      return tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.mul(tf.conv1d(a as TF.Tensor3D, b as TF.Tensor3D, 2, 'same'), r)))([x, w]);
+    });
+  });
+});
+
+// name, x [n, h, w, c], filter [kh, kw, c, multiplier], strides, padding
+const DEPTHWISE_CASES: [string, Shape4, Shape4, Pair, Pad][] = [
+  ['3x3 same', [2, 7, 9, 3], [3, 3, 3, 1], 1, 'same'],
+  ['3x3 valid, multiplier 2', [2, 7, 9, 3], [3, 3, 3, 2], 1, 'valid'],
+  ['stride 2 same, multiplier 2', [2, 7, 9, 3], [3, 3, 3, 2], 2, 'same'],
+  ['3x2 strides (2, 3) valid, multiplier 3', [2, 8, 7, 4], [3, 2, 4, 3], [2, 3], 'valid'],
+  ['5x5 valid, one channel', [3, 6, 6, 1], [5, 5, 1, 1], 1, 'valid'],
+  ['explicit asymmetric padding', [2, 6, 7, 2], [3, 3, 2, 1], 1, EXPLICIT],
+  ['stride 3 same', [1, 5, 5, 2], [2, 2, 2, 2], 3, 'same'],
+  ['8 channels, batch 5', [5, 10, 10, 8], [3, 3, 8, 1], 1, 'same'],
+];
+
+describe('DepthwiseConv2D gradients on wasm (DepthwiseConv2dNativeBackpropFilter/Input)', () => {
+  it.each(DEPTHWISE_CASES)('%s', async (_name, xShape, wShape, strides, pad) => {
+    await expectSameOnBoth(convGrads((x, w) => tf.depthwiseConv2d(x, w, strides, pad), xShape, wShape));
+  });
+
+  it('SeparableConv2D gradients (depthwise, then a 1x1 convolution)', async () => {
+    await expectSameOnBoth(() => {
+      const x = tf.tensor4d(values([2, 8, 8, 3], 1), [2, 8, 8, 3]);
+      const dw = tf.tensor4d(values([3, 3, 3, 2], 2), [3, 3, 3, 2]);
+      const pw = tf.tensor4d(values([1, 1, 6, 4], 3), [1, 1, 6, 4]);
+      const r = tf.tensor4d(values([2, 8, 8, 4], 4), [2, 8, 8, 4]);
+      const f = (a: TF.Tensor, b: TF.Tensor, c: TF.Tensor) =>
+        tf.sum(tf.mul(tf.separableConv2d(a as TF.Tensor4D, b as TF.Tensor4D, c as TF.Tensor4D, 1, 'same'), r));
+      return tf.grads(f)([x, dw, pw]);
+    });
+  });
+
+  // TF.js refuses gradients of dilated depthwise convolutions, and the cpu backprop kernels
+  // ignore dilations, but the kernels take them. A filter dilated by d equals a filter d times as
+  // large with zeros between its taps, which cpu handles: that is the reference here.
+  const DILATED: [string, Shape4, Shape4, number, Pad][] = [
+    ['3x3 dilation 2 same', [2, 9, 9, 3], [3, 3, 3, 2], 2, 'same'],
+    ['2x3 dilation 3 valid', [1, 10, 11, 2], [2, 3, 2, 1], 3, 'valid'],
+  ];
+
+  it.each(DILATED)('dilated kernels: %s', async (_name, xShape, wShape, d, pad) => {
+    const [kh, kw, c, m] = wShape;
+    const bigShape: Shape4 = [(kh - 1) * d + 1, (kw - 1) * d + 1, c, m];
+    const w = values(wShape, 2);
+    const big = new Float32Array(bigShape.reduce((a, b) => a * b, 1));
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let k = 0; k < c * m; k++) big[(i * d * bigShape[1] + j * d) * c * m + k] = w[(i * kw + j) * c * m + k]!;
+    const kernels = (filterShape: Shape4, filter: Float32Array, dilations: number) => () => {
+      const x = tf.tensor4d(values(xShape, 1), xShape);
+      const f = tf.tensor4d(filter, filterShape);
+      const outShape = tf.depthwiseConv2d(x, f, 1, pad, 'NHWC', dilations).shape;
+      const dy = tf.tensor4d(values(outShape, 3), outShape);
+      const attrs = { strides: 1, dilations, pad };
+      const engine = tf.engine();
+      const dW = engine.runKernel(tf.DepthwiseConv2dNativeBackpropFilter, { x, dy }, { ...attrs, filterShape }) as TF.Tensor4D;
+      const dx = engine.runKernel(tf.DepthwiseConv2dNativeBackpropInput, { dy, filter: f }, { ...attrs, inputShape: xShape }) as TF.Tensor;
+      return [dx, dW];
+    };
+    const [dx, dWBig] = await on('cpu', kernels(bigShape, big, 1));
+    const [wasmDx, wasmDW] = await on('wasm', kernels(wShape, w, d));
+    const dW = new Float32Array(w.length);
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++)
+        for (let k = 0; k < c * m; k++) dW[(i * kw + j) * c * m + k] = dWBig![(i * d * bigShape[1] + j * d) * c * m + k]!;
+    for (const e of relativeErrors([dx!, dW], [wasmDx!, wasmDW!])) expect(e).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe('UnsortedSegmentSum on wasm (the gradient of gather / Embedding)', () => {
+  // table shape, ids shape, number of distinct ids
+  const GATHER_CASES: [string, number[], number[], number][] = [
+    ['vectors, repeated ids', [10, 4], [2, 6], 10],
+    ['rank-3 table', [7, 3, 2], [5], 7],
+    ['large vocabulary, few ids used', [500, 16], [8, 12], 40],
+    ['one id', [3, 5], [1], 1],
+  ];
+
+  it.each(GATHER_CASES)('gather gradient: %s', async (_name, tableShape, idsShape, distinct) => {
+    const random = mulberry32(7);
+    const ids = Int32Array.from({ length: idsShape.reduce((a, b) => a * b, 1) }, () => Math.floor(random() * distinct));
+    await expectSameOnBoth(() => {
+      const table = tf.tensor(values(tableShape, 1), tableShape);
+      const indices = tf.tensor(ids, idsShape, 'int32');
+      const outShape = [...idsShape, ...tableShape.slice(1)];
+      const r = tf.tensor(values(outShape, 2), outShape);
+      return [tf.grad((t: TF.Tensor) => tf.sum(tf.mul(tf.gather(t, indices), r)))(table)];
+    });
+  });
+
+  it('drops ids outside [0, numSegments) as the cpu backend does', async () => {
+    await expectSameOnBoth(() => {
+      const x = tf.tensor2d(values([6, 3], 1), [6, 3]);
+      return [tf.unsortedSegmentSum(x, tf.tensor1d([0, -1, 2, 4, 2, 9], 'int32'), 4)];
+    });
+  });
+
+  it('sums int32 data and rank-1 data', async () => {
+    await expectSameOnBoth(() => [
+      tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4, 5], 'int32'), tf.tensor1d([1, 1, 0, 3, 1], 'int32'), 5),
+      tf.unsortedSegmentSum(tf.tensor1d(values([5], 1)), tf.tensor1d([2, 0, 2, 2, 1], 'int32'), 3),
+    ]);
+  });
+});
+
+describe('BatchMatMul on wasm (transposed products go to XNNPACK)', () => {
+  // a, b, transposeA, transposeB: shapes as passed to matMul.
+  const PRODUCTS: [string, number[], number[], boolean, boolean][] = [
+    ['plain', [5, 7], [7, 3], false, false],
+    ['Aᵀ·B (a Dense dW)', [50, 31], [50, 12], true, false],
+    ['A·Bᵀ with a large B (a Dense dx)', [4, 16], [64, 16], false, true],
+    ['A·Bᵀ with a large A', [64, 16], [4, 16], false, true],
+    ['Aᵀ·Bᵀ', [9, 5], [6, 9], true, true],
+    ['two batches (the wasm loops)', [3, 4, 5], [3, 6, 5], false, true],
+  ];
+
+  it.each(PRODUCTS)('%s and its gradients', async (_name, aShape, bShape, transposeA, transposeB) => {
+    await expectSameOnBoth(() => {
+      const a = tf.tensor(values(aShape, 1), aShape);
+      const b = tf.tensor(values(bShape, 2), bShape);
+      const product = tf.matMul(a, b, transposeA, transposeB);
+      const r = tf.tensor(values(product.shape, 3), product.shape);
+      const grads = tf.grads((x: TF.Tensor, y: TF.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, transposeA, transposeB), r)))([a, b]);
+      return [product, ...grads];
+    });
+  });
+
+  // TF.js has no gradient for broadcast products, so only the products themselves.
+  const BROADCAST: [string, number[], number[], boolean, boolean][] = [
+    ['a batch times one matrix', [3, 4, 5], [5, 6], false, false],
+    ['a transposed batch times one transposed matrix', [2, 3, 5, 4], [6, 5], true, true],
+    ['a batch times a [1, n, k] transposed', [3, 4, 5], [1, 6, 5], false, true],
+    ['one transposed matrix, rank 2, times a [1, k, n]', [5, 4], [1, 5, 6], true, false],
+  ];
+
+  it.each(BROADCAST)('%s', async (_name, aShape, bShape, transposeA, transposeB) => {
+    await expectSameOnBoth(() => [tf.matMul(tf.tensor(values(aShape, 1), aShape), tf.tensor(values(bShape, 2), bShape), transposeA, transposeB)]);
+  });
+});
+
+describe('registerWasmTrainingKernels', () => {
+  it('registers every kernel once; a second call changes nothing', () => {
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
+    const before = WASM_TRAINING_KERNELS.map((name) => tf.getKernel(name, 'wasm'));
+    expect(registerWasmTrainingKernels(tf)).toEqual([]);
+    expect(WASM_TRAINING_KERNELS.map((name) => tf.getKernel(name, 'wasm'))).toEqual(before);
+  });
+
+  it('leaves no tensor and no wasm buffer behind', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend();
+    const step = () =>
+      tf.tidy(() => {
+        const x = tf.tensor4d(values([2, 6, 6, 3], 1), [2, 6, 6, 3]);
+        const w = tf.tensor4d(values([3, 3, 3, 2], 2), [3, 3, 3, 2]);
+        const d = tf.tensor4d(values([3, 3, 3, 1], 3), [3, 3, 3, 1]);
+        const table = tf.tensor2d(values([5, 4], 4), [5, 4]);
+        const ids = tf.tensor1d([1, 4, 4, 9], 'int32');
+        const grads = [
+          ...tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.conv2d(a as TF.Tensor4D, b as TF.Tensor4D, 2, 'same')))([x, w]),
+          ...tf.grads((a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.depthwiseConv2d(a as TF.Tensor4D, b as TF.Tensor4D, 1, 'valid')))([x, d]),
+          tf.grad((t: TF.Tensor) => tf.sum(tf.gather(t, tf.tensor1d([1, 4, 4], 'int32'))))(table),
+          tf.unsortedSegmentSum(table.slice(0, 4), ids, 5),
+          tf.matMul(table, table, true, false),
+        ];
+        for (const g of grads) g.dataSync();
+      });
+    step();
+    const tensors = tf.memory().numTensors;
+    const buffers = backend.numDataIds();
+    for (let i = 0; i < 3; i++) step();
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(backend.numDataIds()).toBe(buffers);
+  });
+});
