@@ -22,7 +22,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       const dataset = store.getDataset(datasetId);
       const layout = featureLayout(dataset.profile, dataset.config);
       if (!layout.target) throw new AppError('CSV_BAD_CONFIG', `Dataset '${dataset.name}' has no target column: set one column's role to target.`);
-      checkModelFitsData(graph, layout.inputs, layout.outputUnits);
+      checkModelFitsData(graph, layout.inputs, layout.outputUnits, settings.loss, layout.task);
       const n = store.listRuns().length + 1;
       return ctx.training.start(store, {
         id: ctx.newId(),
