@@ -2,12 +2,16 @@
  * `npm run bench -- j1 [--backend B] [--epochs N] [--limit N] [--json]`
  * Trains a reference journey the way a trainer process does (CSV preparation → model from the
  * template → our training loop) and prints throughput, epoch time and peak memory.
+ *
+ * `npm run bench -- graph [--nodes 50,200,400] [--iterations N] [--json]`
+ * Times the graph editor's per-edit work (shape inference and validation) on large graphs; see graph.ts.
  */
 import { parseArgs } from 'node:util';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJ1Csv } from './j1-data.js';
+import { runGraphBench } from './graph.js';
 import { profileCsv } from '../main/importers/csv/index.js';
 import { prepareTabular } from '../main/importers/csv/prepare.js';
 import { loadBackend } from '../main/engine/backend.js';
@@ -114,12 +118,28 @@ async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
     allowPositionals: true,
-    options: { backend: { type: 'string' }, epochs: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' }, loop: { type: 'string' } },
+    options: {
+      backend: { type: 'string' },
+      epochs: { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean' },
+      loop: { type: 'string' },
+      nodes: { type: 'string' },
+      iterations: { type: 'string' },
+    },
   });
   const journey = positionals[0] ?? 'j1';
-  if (journey !== 'j1' && journey !== 'all') {
-    console.error(`Unknown journey '${journey}'. This build benchmarks: j1 (J2/J3 arrive with the image and engine work).`);
+  if (journey !== 'j1' && journey !== 'graph' && journey !== 'all') {
+    console.error(`Unknown benchmark '${journey}'. This build benchmarks: j1, graph, all (J2/J3 arrive with the image and engine work).`);
     process.exit(2);
+  }
+  if (journey === 'graph' || journey === 'all') {
+    runGraphBench({
+      json: values.json ?? false,
+      ...(values.nodes !== undefined ? { sizes: values.nodes.split(',').map((n) => Number(n.trim())) } : {}),
+      ...(values.iterations !== undefined ? { iterations: Number(values.iterations) } : {}),
+    });
+    if (journey === 'graph') return;
   }
   const backend = (values.backend ?? 'auto') as BackendChoice;
   const loop = values.loop === 'fit' ? 'fit' : 'layerbench';
