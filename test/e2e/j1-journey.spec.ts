@@ -68,8 +68,8 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
 
     // 3. The J1 template: LSTM(50) → Dense(1), with shapes and parameter counts.
     await page.getByTestId('nav-model').click();
-    await page.getByTestId('template-j1').click();
-    await expect(page.getByTestId('layer-row')).toHaveCount(3);
+    await page.getByTestId('template-select').selectOption('j1-lstm');
+    await expect(page.getByTestId('graph-node')).toHaveCount(3);
     await expect(page.getByTestId('model-valid')).toBeVisible();
     await expect(page.getByTestId('total-params')).toContainText('11,851');
     await shot(page, '03-model');

@@ -10,6 +10,9 @@ import type { ModelGraph } from '../../../shared/graph.js';
 import { DEFAULT_TRAIN_SETTINGS, type RunSummary, type TrainSettings } from '../../../shared/training.js';
 import { isCancelled } from '../../../shared/errors.js';
 import { LiveRun } from './live.svelte.js';
+import { GraphEditorState } from './graph-editor.svelte.js';
+import type { TemplateId } from '../../../shared/api/models.js';
+import { TEMPLATE_INFO } from '../../../shared/templates.js';
 
 export const VIEWS = [
   { id: 'projects', label: 'Projects', needsProject: false },
@@ -50,6 +53,8 @@ export class AppState {
   /** The run picked in Evaluate and Export. */
   selectedRunId = $state<string | null>(null);
   readonly live = new LiveRun();
+  /** The graph editor's state lives as long as the project is open, so undo survives switching views. */
+  readonly editor = new GraphEditorState((graph) => void this.setModel(graph));
 
   constructor() {
     this.api = connectApi((c) => (this.connected = c));
@@ -117,6 +122,7 @@ export class AppState {
     ]);
     this.datasets = datasets;
     this.model = model;
+    this.editor.reset(model);
     this.runs = sortRuns(runs);
     this.selectedDatasetId = datasets[0]?.id ?? null;
     this.trainDatasetId = datasets[0]?.id ?? null;
@@ -152,6 +158,7 @@ export class AppState {
     this.project = null;
     this.datasets = [];
     this.model = null;
+    this.editor.reset(null);
     this.runs = [];
     this.view = 'projects';
     void this.refreshRecent();
@@ -218,14 +225,21 @@ export class AppState {
     if (saved) this.model = saved;
   }
 
-  async modelFromTemplate(template: 'j1-lstm' | 'mlp', datasetId?: string): Promise<void> {
+  async modelFromTemplate(template: TemplateId, datasetId?: string): Promise<void> {
     const g = await this.attempt(() => this.api.models.fromTemplate({ template, datasetId }));
-    if (g) this.model = g;
+    if (g) {
+      this.model = g;
+      this.editor.replace(g, `apply template ${TEMPLATE_INFO[template].label}`);
+    }
   }
 
-  async importKeras(json: string): Promise<boolean> {
+  /** Reads a Keras model config or TF.js model.json; on failure the current graph stays as it was. */
+  async importKeras(json: string, label = 'import Keras JSON'): Promise<boolean> {
     const g = await this.attempt(() => this.api.models.importKeras({ json }));
-    if (g) this.model = g;
+    if (g) {
+      this.model = g;
+      this.editor.replace(g, label);
+    }
     return !!g;
   }
 

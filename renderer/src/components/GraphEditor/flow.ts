@@ -21,7 +21,13 @@ export function nodeSummary(type: string, config: Record<string, JsonValue>): st
   return type === 'Input' && parts.length === 0 ? '' : parts.join(', ');
 }
 
-export function toFlowNodes(graph: ModelGraph, analysis: GraphAnalysis | null, selected: readonly string[]): LayerFlowNode[] {
+/** `flags` are problems found beyond the graph itself (the dataset, the loss), by layer id. */
+export function toFlowNodes(
+  graph: ModelGraph,
+  analysis: GraphAnalysis | null,
+  selected: readonly string[],
+  flags: Record<string, { message: string; hint?: string }> = {},
+): LayerFlowNode[] {
   const sel = new Set(selected);
   return graph.nodes.map((n, i) => {
     const spec = getLayerSpec(n.type);
@@ -41,8 +47,8 @@ export function toFlowNodes(graph: ModelGraph, analysis: GraphAnalysis | null, s
         summary: nodeSummary(n.type, n.config),
         params: a ? a.params.trainable + a.params.nonTrainable : 0,
         shape: a?.outputShape ? formatShape(a.outputShape) : null,
-        error: a?.error ?? (spec ? null : `Unknown layer type '${n.type}'`),
-        hint: a?.hint ?? null,
+        error: a?.error ?? flags[n.id]?.message ?? (spec ? null : `Unknown layer type '${n.type}'`),
+        hint: a?.error ? (a.hint ?? null) : (flags[n.id]?.hint ?? null),
         ports,
         isInput: n.type === 'Input',
       },
