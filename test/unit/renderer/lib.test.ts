@@ -1,39 +1,6 @@
-/** The renderer's pure helpers: stack edits and chart downsampling. */
+/** The renderer's pure helpers: chart downsampling. */
 import { describe, it, expect } from 'vitest';
-import { insertLayer, moveLayer, rebuild, removeLayer, toLayers } from '../../../renderer/src/lib/stack.js';
 import { downsample, niceTicks } from '../../../renderer/src/lib/downsample.js';
-import { buildTemplate } from '../../../shared/templates.js';
-import { analyzeGraph } from '../../../shared/catalog/analyze.js';
-import { graphToStack } from '../../../shared/graph.js';
-
-describe('layer stack edits', () => {
-  const j1 = toLayers(graphToStack(buildTemplate('j1-lstm'))!);
-
-  it('inserts after the selected layer and keeps names unique', () => {
-    const g = rebuild(insertLayer(j1, 1, { type: 'Dense', name: 'dense', config: { units: 8 } }));
-    expect(g.nodes.map((n) => n.type)).toEqual(['Input', 'LSTM', 'Dense', 'Dense']);
-    expect(new Set(g.nodes.map((n) => n.name)).size).toBe(4);
-    expect(g.edges.map((e) => [e.source, e.target])).toEqual([
-      ['n1', 'n2'],
-      ['n2', 'n3'],
-      ['n3', 'n4'],
-    ]);
-  });
-
-  it('moving the LSTM above the Input gives an invalid stack with the reason', () => {
-    const g = rebuild(moveLayer(j1, 1, 0));
-    const a = analyzeGraph(g);
-    expect(a.valid).toBe(false);
-    expect(a.problems.map((p) => p.message).join(' ')).toMatch(/Input/);
-    expect(rebuild(moveLayer(j1, 0, -1))).toEqual(rebuild(j1));
-  });
-
-  it('removing the LSTM reconnects the Input to the Dense', () => {
-    const g = rebuild(removeLayer(j1, 1));
-    expect(g.nodes.map((n) => n.type)).toEqual(['Input', 'Dense']);
-    expect(g.edges).toEqual([{ id: 'e1', source: 'n1', target: 'n2' }]);
-  });
-});
 
 describe('downsample', () => {
   it('keeps short series as they are', () => {
