@@ -72,9 +72,10 @@ export function graphToStack(graph: ModelGraph): GraphNode[] | null {
   return order.length === graph.nodes.length ? order : null;
 }
 
+/** A layer type as Keras names its layers: Conv2D → conv2d, MaxPooling2D → max_pooling2d, SimpleRNN → simple_rnn. */
 export function snakeCase(type: string): string {
   return type
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }

@@ -4,6 +4,7 @@
  * both sides run the same rules.
  */
 import { analyzeGraph } from './catalog/analyze.js';
+import { withDefaults } from './catalog/index.js';
 import type { GraphAnalysis } from './catalog/types.js';
 import type { ModelGraph } from './graph.js';
 import { formatShape } from './shape.js';
@@ -106,7 +107,7 @@ function embeddingProblems(graph: ModelGraph, inputId: string, maxValue: number 
     .map((e) => graph.nodes.find((n) => n.id === e.target))
     .filter((n) => n?.type === 'Embedding')
     .flatMap((n) => {
-      const dim = n!.config['input_dim'];
+      const dim = withDefaults('Embedding', n!.config)['input_dim'];
       if (typeof dim !== 'number' || maxValue < dim) return [];
       return [
         {
@@ -139,7 +140,8 @@ function outputProblems(graph: ModelGraph, analysis: GraphAnalysis, data: DataSh
         : `Set the output layer's units to ${data.outputUnits}.`;
     return [{ nodeId: id, message: `The model's output is ${formatShape(shape)} but the target needs (batch, ${data.outputUnits})`, hint }];
   }
-  const activation = out.type === 'Activation' || out.type === 'Dense' ? out.config['activation'] : undefined;
+  // Configs hold only what differs from the defaults (Dense is linear unless told otherwise).
+  const activation = out.type === 'Activation' || out.type === 'Dense' ? withDefaults(out.type, out.config)['activation'] : undefined;
   if (typeof activation !== 'string' || !loss) return [];
   if (loss === 'categoricalCrossentropy' && activation !== 'softmax')
     return [

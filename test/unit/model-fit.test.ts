@@ -46,7 +46,8 @@ describe('modelDataFit', () => {
   it('says when the loss does not fit the output activation', () => {
     const g = stackToGraph([
       { type: 'Input', config: { shape: [4] } },
-      { type: 'Dense', config: { units: 3, activation: 'linear' } },
+      // No activation given: Dense's default, linear.
+      { type: 'Dense', config: { units: 3 } },
     ]);
     g.nodes[1]!.name = 'head';
     const data = { inputs: [{ name: 'x', shape: [4] }], outputUnits: 3, task: 'classification' as const };

@@ -28,7 +28,7 @@ describe('addLayer', () => {
     const b = addLayer(a.graph, 'Dense');
     expect(b.node.name).toBe('dense_3');
     expect(b.node.id).toBe('n5');
-    expect(addLayer(g, 'Conv1D').node.name).toBe('conv1_d');
+    expect(addLayer(g, 'Conv1D').node.name).toBe('conv1d');
     expect(addLayer(g, 'BatchNormalization', undefined, { momentum: 0.9 }).node.config).toEqual({ momentum: 0.9 });
     expect(g).toEqual(before);
   });
