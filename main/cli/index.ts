@@ -17,7 +17,7 @@ Commands:
          [--scaling minmax|standard|none] [--lookback N] [--horizon N] [--target-as-input]
          [--split chronological:ROWS|random:FRACTION]
          [--validation FRACTION] [--seed N] [--name NAME]
-  model <project> [--template j1-lstm|mlp] [--keras model.json] [--dataset ID]
+  model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
         [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
   evaluate <project> [--run ID]
