@@ -1,5 +1,5 @@
 /** Starting models, sized to a dataset's inputs and target when one is given. */
-import { stackToGraph, type GraphEdge, type GraphNode, type ModelGraph } from './graph.js';
+import { snakeCase, stackToGraph, type GraphEdge, type GraphNode, type ModelGraph } from './graph.js';
 import type { FeatureLayout, InputLayout } from './dataset.js';
 import type { TemplateId } from './api/models.js';
 import { layoutGraph } from './graph-edit/layout.js';
@@ -40,6 +40,7 @@ function unplaced(id: TemplateId, layout?: FeatureLayout): ModelGraph {
         head,
       ]);
     case 'mlp':
+      if (layout && layout.inputs.length > 1) return mlpOfMany(layout, head);
       return stackToGraph([
         { type: 'Input', config: { shape: [...shape] } },
         // Dense works on the last axis; windows (steps, features) must become one vector first.
@@ -123,7 +124,7 @@ class GraphBuilder {
 
   add(type: string, config: GraphNode['config'], name?: string, inputs: string[] = []): string {
     const id = `n${this.nodes.length + 1}`;
-    const base = name ?? snake(type);
+    const base = name ?? snakeCase(type);
     const n = (this.used.get(base) ?? 0) + 1;
     this.used.set(base, n);
     this.nodes.push({ id, type, name: n === 1 ? base : `${base}_${n}`, config });
@@ -138,8 +139,22 @@ class GraphBuilder {
   }
 }
 
-function snake(type: string): string {
-  return type.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+/**
+ * An MLP for a dataset with several inputs: one Input per input, named and sized as the dataset
+ * gives it (windows flattened), concatenated into the same Dense body.
+ */
+function mlpOfMany(layout: FeatureLayout, head: Layer): ModelGraph {
+  const b = new GraphBuilder();
+  const branches = layout.inputs.map((input) => {
+    const id = b.add('Input', { shape: [...input.shape] }, input.name);
+    return input.shape.length > 1 ? b.add('Flatten', {}, undefined, [id]) : id;
+  });
+  let x = b.add('Concatenate', {}, undefined, branches);
+  x = b.add('Dense', { units: 64, activation: 'relu' }, undefined, [x]);
+  x = b.add('Dropout', { rate: 0.2 }, undefined, [x]);
+  x = b.add('Dense', { units: 32, activation: 'relu' }, undefined, [x]);
+  b.add(head.type, head.config, undefined, [x]);
+  return b.graph();
 }
 
 function size(shape: number[]): number {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelGraph } from '../../../shared/graph.js';
 import { analyzeGraph } from '../../../shared/catalog/analyze.js';
+import { modelDataFit } from '../../../shared/model-fit.js';
 import { buildTemplate } from '../../../shared/templates.js';
 import type { FeatureLayout } from '../../../shared/dataset.js';
 import { buildModel } from '../../../main/engine/build.js';
@@ -75,6 +76,31 @@ describe('templates', () => {
     }
     const a = analyzeGraph(windows);
     expect(a.nodes[a.outputs[0]!]!.outputShape).toEqual([null, 4]);
+  });
+
+  it('MLP on a dataset of two inputs: one Input each, named and sized by it, concatenated', () => {
+    const two: FeatureLayout = {
+      ...layout([4], 'classification', 2),
+      inputs: [
+        { name: 'image', shape: [2, 6], featureNames: [], maxValue: 1 },
+        { name: 'question', shape: [3], featureNames: [], maxValue: 9 },
+      ],
+    };
+    const g = buildTemplate('mlp', two);
+    expect(g.nodes.map((n) => `${n.type}:${n.name}`)).toEqual([
+      'Input:image',
+      'Flatten:flatten',
+      'Input:question',
+      'Concatenate:concatenate',
+      'Dense:dense',
+      'Dropout:dropout',
+      'Dense:dense_2',
+      'Dense:dense_3',
+    ]);
+    const a = analyzeGraph(g);
+    expect(a.valid).toBe(true);
+    expect(a.nodes[g.nodes[3]!.id]!.outputShape).toEqual([null, 15]);
+    expect(modelDataFit(g, two, 'categoricalCrossentropy').problems).toEqual([]);
   });
 });
 
