@@ -4,7 +4,7 @@ import { dispatch } from '../../shared/api/dispatch.js';
 import type { Api } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
 import type { DatasetConfig, Dataset } from '../../shared/dataset.js';
-import { DEFAULT_TRAIN_SETTINGS, type RunSummary, type TrainSettings } from '../../shared/training.js';
+import { DEFAULT_TRAIN_SETTINGS, type BackendChoice, type RunSummary, type TrainSettings } from '../../shared/training.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
 import { formatShape } from '../../shared/shape.js';
 import { promises as fsp } from 'node:fs';
@@ -243,4 +243,16 @@ export async function cmdRuns(core: Core, out: Output): Promise<void> {
 export async function cmdDatasets(core: Core, out: Output): Promise<void> {
   const ds = await apiOf(core).datasets.list({});
   out.result(ds, () => (ds.length === 0 ? 'No datasets yet.' : ds.map((d) => `${d.id}  ${d.name}  ${d.profile.rowCount} rows  ${d.sourceName}`).join('\n')));
+}
+
+/** Which TF.js backends load here, best first, and why the others do not: the first check when a GPU is not used. */
+export async function cmdBackends(core: Core, flags: Flags, out: Output): Promise<void> {
+  const backend = str(flags, 'backend') as BackendChoice | undefined;
+  const info = await apiOf(core).training.backends({ ...(backend ? { backend } : {}) });
+  out.result(info, () =>
+    [
+      `Training uses ${info.name}: ${info.device}`,
+      ...info.attempts.map((a) => `  ${a.ok ? '✓' : '✗'} ${a.name.padEnd(15)} ${a.ok ? 'loads' : (a.reason ?? 'does not load')}`),
+    ].join('\n'),
+  );
 }

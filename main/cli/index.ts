@@ -5,7 +5,7 @@ import { startServer } from '../server/server.js';
 import { isCancelled, serializeError } from '../../shared/errors.js';
 import { appDataDir, distPaths } from './paths.js';
 import { makeOutput } from './output.js';
-import { cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdRuns, cmdTrain, type Flags } from './commands.js';
+import { cmdBackends, cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdRuns, cmdTrain, type Flags } from './commands.js';
 import { apiOf } from './commands.js';
 
 const USAGE = `Usage: layerbench <command> [options]
@@ -24,6 +24,7 @@ Commands:
   export <project> [--run ID] [--out DIR]
   runs <project>
   datasets <project>
+  backends [--backend B]                         which training backends load here, and why the others do not
 
 Options: --json prints machine-readable results; progress goes to stderr.`;
 
@@ -117,6 +118,9 @@ async function main(): Promise<number> {
       case 'datasets':
         await needProject();
         await cmdDatasets(core, out);
+        break;
+      case 'backends':
+        await cmdBackends(core, flags, out);
         break;
       default:
         process.stderr.write(`Unknown command '${command}'.\n\n${USAGE}\n`);

@@ -75,6 +75,9 @@ async function loadOne(name: BackendName, loader: ModuleLoader): Promise<{ tf: T
     case 'tensorflow-gpu':
     case 'tensorflow': {
       const pkg = NATIVE_PACKAGES[name];
+      // TensorFlow takes nearly all GPU memory when it starts unless told to grow as it needs;
+      // a user's own setting wins. Read when libtensorflow initialises, so set before the import.
+      if (name === 'tensorflow-gpu') process.env['TF_FORCE_GPU_ALLOW_GROWTH'] ??= 'true';
       let mod: unknown;
       try {
         mod = await loader(pkg);

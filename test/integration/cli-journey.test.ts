@@ -12,7 +12,7 @@ import { loadExportedModel } from '../helpers/tfjs-files.js';
 import { loadBackend } from '../../main/engine/backend.js';
 import { prepareTabular, unscaleTarget } from '../../main/importers/csv/prepare.js';
 import type { Dataset } from '../../shared/dataset.js';
-import type { RunSummary } from '../../shared/training.js';
+import type { BackendInfo, RunSummary } from '../../shared/training.js';
 import type { RegressionEvaluation } from '../../shared/evaluation.js';
 
 const HOURS = 24 * 120;
@@ -99,5 +99,16 @@ describe('CLI journey (J1)', () => {
     expect(bad.stderr).toMatch(/Column 'no_such_column' is not in/);
     // The failed import left nothing behind.
     expect(lastJson<Dataset[]>(await runCli(['datasets', project, '--json'], home))).toHaveLength(1);
+  });
+
+  it('lists the backends that load here and why the native ones do not', async () => {
+    const r = await runCli(['backends', '--json'], home);
+    expect(r.code).toBe(0);
+    const info = lastJson<BackendInfo>(r);
+    expect(['tensorflow-gpu', 'tensorflow', 'wasm']).toContain(info.name);
+    expect(info.attempts.at(-1)).toEqual({ name: info.name, ok: true });
+    for (const a of info.attempts.slice(0, -1)) expect(a.reason).toBeTruthy();
+    const text = await runCli(['backends'], home);
+    expect(text.stdout).toContain(`Training uses ${info.name}`);
   });
 });

@@ -113,6 +113,29 @@ describe('loadBackend', () => {
     expect((err as AppError).message).toBe(`tensorflow backend could not be loaded: '${NATIVE}' loaded but does not export the TensorFlow.js API`);
   });
 
+  it('lets TensorFlow grow its GPU memory unless the user set TF_FORCE_GPU_ALLOW_GROWTH', async () => {
+    const before = process.env['TF_FORCE_GPU_ALLOW_GROWTH'];
+    try {
+      let seen: string | undefined;
+      const loader = loaderOf({
+        [GPU]: () => {
+          seen = process.env['TF_FORCE_GPU_ALLOW_GROWTH'];
+          throw new Error(CUDA_ERROR);
+        },
+        [NATIVE]: () => fakeTfjsNode(),
+      });
+      delete process.env['TF_FORCE_GPU_ALLOW_GROWTH'];
+      await loadBackend('auto', loader);
+      expect(seen).toBe('true');
+      process.env['TF_FORCE_GPU_ALLOW_GROWTH'] = 'false';
+      await loadBackend('auto', loader);
+      expect(seen).toBe('false');
+    } finally {
+      if (before === undefined) delete process.env['TF_FORCE_GPU_ALLOW_GROWTH'];
+      else process.env['TF_FORCE_GPU_ALLOW_GROWTH'] = before;
+    }
+  });
+
   it('a GPU package that loads is chosen first, with a GPU device', async () => {
     const fake = fakeTfjsNode();
     const { tf: got, info } = await loadBackend('auto', loaderOf({ [GPU]: () => fake, [NATIVE]: () => fakeTfjsNode() }));
