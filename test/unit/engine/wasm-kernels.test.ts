@@ -244,6 +244,60 @@ describe('BatchMatMul on wasm (transposed products go to XNNPACK)', () => {
   });
 });
 
+// UpSampling2D's gradients are wasm's own kernels, which are right, but the cpu backend's are not
+// (its ResizeNearestNeighborGrad reads dy at the image's batch stride; its ResizeBilinearGrad
+// swaps height and width in its output shape), so plain loops are the reference here.
+describe("wasm's own resize gradients (UpSampling2D), against plain loops", () => {
+  /** d Σ resize(x) · dy / dx, align_corners and half_pixel_centers off, as UpSampling2D has them. */
+  function resizeGradient(kind: 'nearest' | 'bilinear', [n, h, w, c]: Shape4, [outH, outW]: [number, number], dy: Float32Array): Float32Array {
+    const dx = new Float32Array(n * h * w * c);
+    const [scaleH, scaleW] = [h / outH, w / outW];
+    const at = (b: number, y: number, x: number, k: number) => ((b * h + y) * w + x) * c + k;
+    for (let b = 0; b < n; b++)
+      for (let r = 0; r < outH; r++)
+        for (let s = 0; s < outW; s++)
+          for (let k = 0; k < c; k++) {
+            const g = dy[((b * outH + r) * outW + s) * c + k]!;
+            const [y, x] = [r * scaleH, s * scaleW];
+            if (kind === 'nearest') {
+              dx[at(b, Math.min(Math.floor(y), h - 1), Math.min(Math.floor(x), w - 1), k)]! += g;
+              continue;
+            }
+            const [top, left] = [Math.floor(y), Math.floor(x)];
+            const [bottom, right] = [Math.min(Math.ceil(y), h - 1), Math.min(Math.ceil(x), w - 1)];
+            const [dr, dc] = [y - top, x - left];
+            dx[at(b, top, left, k)]! += g * (1 - dr) * (1 - dc);
+            dx[at(b, top, right, k)]! += g * (1 - dr) * dc;
+            dx[at(b, bottom, left, k)]! += g * dr * (1 - dc);
+            dx[at(b, bottom, right, k)]! += g * dr * dc;
+          }
+    return dx;
+  }
+
+  // kind, x [n, h, w, c], the upsampling factors
+  const RESIZE_CASES: ['nearest' | 'bilinear', Shape4, [number, number]][] = [
+    ['nearest', [8, 3, 4, 2], [2, 3]],
+    ['nearest', [2, 3, 3, 1], [2, 2]],
+    ['nearest', [3, 5, 2, 4], [3, 1]],
+    ['bilinear', [8, 3, 4, 2], [2, 3]],
+    ['bilinear', [2, 3, 3, 1], [2, 2]],
+    ['bilinear', [3, 5, 2, 4], [3, 1]],
+  ];
+
+  it.each(RESIZE_CASES)('%s, x %j, size %j', async (kind, xShape, [fh, fw]) => {
+    const size: [number, number] = [xShape[1] * fh, xShape[2] * fw];
+    const dy = values([xShape[0], ...size, xShape[3]], 2);
+    const [wasm] = await on('wasm', () => {
+      const x = tf.tensor4d(values(xShape, 1), xShape);
+      const r = tf.tensor4d(dy, [xShape[0], ...size, xShape[3]]);
+      const resize = (t: TF.Tensor) =>
+        kind === 'nearest' ? tf.image.resizeNearestNeighbor(t as TF.Tensor4D, size) : tf.image.resizeBilinear(t as TF.Tensor4D, size);
+      return [tf.grad((t: TF.Tensor) => tf.sum(tf.mul(resize(t), r)))(x)];
+    });
+    for (const e of relativeErrors([resizeGradient(kind, xShape, size, dy)], [wasm!])) expect(e).toBeLessThanOrEqual(1e-4);
+  });
+});
+
 describe('registerWasmTrainingKernels', () => {
   it('registers every kernel once; a second call changes nothing', () => {
     for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
