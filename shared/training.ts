@@ -12,6 +12,39 @@ export type Metric = (typeof METRICS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 export type BackendName = Exclude<BackendChoice, 'auto'>;
 
+/** What early stopping and reduce-on-plateau watch: the loss or a metric, on validation or training data. */
+export const MONITORS = ['val_loss', 'loss', 'val_accuracy', 'accuracy', 'val_mae', 'mae', 'val_mse', 'mse'] as const;
+export type Monitor = (typeof MONITORS)[number];
+export const CLASS_WEIGHTS = ['none', 'balanced'] as const;
+export type ClassWeightMode = (typeof CLASS_WEIGHTS)[number];
+
+/**
+ * Keras `EarlyStopping`: ends the run once `monitor` has not improved by more than `minDelta` for
+ * `patience` epochs. A `val_*` monitor falls back to its training value when there is no
+ * validation split. Accuracy is watched for a rise, the others for a fall.
+ */
+export interface EarlyStoppingSettings {
+  monitor?: Monitor;
+  patience?: number;
+  minDelta?: number;
+  /** At the end, put back the weights of the best epoch (a run stopped by the user keeps its own). */
+  restoreBestWeights?: boolean;
+}
+
+/** Keras `ReduceLROnPlateau`: multiplies the learning rate by `factor` after `patience` epochs without improvement. */
+export interface ReduceLrOnPlateauSettings {
+  monitor?: Monitor;
+  /** Between 0 and 1. */
+  factor?: number;
+  patience?: number;
+  minDelta?: number;
+  /** The rate is never lowered below this. */
+  minLearningRate?: number;
+}
+
+export const EARLY_STOPPING_DEFAULTS: Required<EarlyStoppingSettings> = { monitor: 'val_loss', patience: 10, minDelta: 0, restoreBestWeights: true };
+export const REDUCE_LR_DEFAULTS: Required<ReduceLrOnPlateauSettings> = { monitor: 'val_loss', factor: 0.1, patience: 5, minDelta: 1e-4, minLearningRate: 1e-6 };
+
 export interface TrainSettings {
   optimizer: Optimizer;
   learningRate: number;
@@ -23,6 +56,15 @@ export interface TrainSettings {
   backend: BackendChoice;
   /** Send a batch-level progress event every this many batches (epochs always report). */
   batchReportEvery: number;
+  /** On when present; missing fields take EARLY_STOPPING_DEFAULTS. */
+  earlyStopping?: EarlyStoppingSettings;
+  /** On when present; missing fields take REDUCE_LR_DEFAULTS. Epoch logs then carry the rate as `lr`. */
+  reduceLrOnPlateau?: ReduceLrOnPlateauSettings;
+  /**
+   * 'balanced' weighs each training sample's loss by n / (classes × samples of its class), as
+   * scikit-learn's compute_class_weight; needs a cross-entropy loss. Default 'none'.
+   */
+  classWeight?: ClassWeightMode;
 }
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
@@ -36,6 +78,18 @@ export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {
   backend: 'auto',
   batchReportEvery: 10,
 };
+
+/** What early stopping did in a run. Epochs are 0-based, as in MetricPoint. */
+export interface EarlyStoppingReport {
+  /** The log key watched (after the `val_*` fallback), e.g. 'val_loss' or 'acc'. */
+  monitor: string;
+  /** The epoch at whose end the run was ended; absent when it ran all its epochs. */
+  stoppedEpoch?: number;
+  bestEpoch: number;
+  best: number;
+  /** The weights were put back to the best epoch's (they differed from the last epoch's). */
+  restoredBestWeights: boolean;
+}
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed';
 

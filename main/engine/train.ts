@@ -1,12 +1,26 @@
 /**
- * The training loop. We batch ourselves (seeded shuffle, `trainOnBatch`) instead of calling
- * `model.fit`, so that a stop request is honoured between two batches, progress is reported per
- * batch, and the order samples are seen in depends only on the seed.
+ * The training loop. We batch ourselves (seeded shuffle, TF.js's train function) instead of
+ * calling `model.fit`, so that a stop request is honoured between two batches, progress is
+ * reported per batch, and the order samples are seen in and the noise of each step (dropout)
+ * depend only on the seed. Early stopping and learning-rate schedules are callbacks
+ * (./callbacks.ts), built from the settings.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { AppError } from '../../shared/errors.js';
-import type { Loss, Metric, MetricPoint, Optimizer, TrainSettings } from '../../shared/training.js';
+import {
+  EARLY_STOPPING_DEFAULTS,
+  REDUCE_LR_DEFAULTS,
+  type EarlyStoppingReport,
+  type Loss,
+  type Metric,
+  type MetricPoint,
+  type Optimizer,
+  type TrainSettings,
+} from '../../shared/training.js';
 import { mulberry32, shuffle } from '../../shared/random.js';
+import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
+import { balancedClassWeights, classIndices, sampleWeights } from './class-weights.js';
+import { seededRandom, withRandom } from './seed.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -45,9 +59,17 @@ export interface TrainResult {
   stopped: boolean;
   /** Epochs run to the end (a stopped epoch does not count). */
   epochsDone: number;
-  /** The last finished epoch's logs, or the stopped epoch's running averages if none finished. */
+  /**
+   * The last finished epoch's logs, or the stopped epoch's running averages if none finished.
+   * When early stopping restored the best epoch's weights, that epoch's logs: they describe the
+   * weights the run keeps.
+   */
   finalLogs: Record<string, number>;
   samplesPerSec: number;
+  /** Early stopping ended the run before its last epoch (see `earlyStopping.stoppedEpoch`). */
+  stoppedEarly: boolean;
+  /** Present when early stopping was on. */
+  earlyStopping?: EarlyStoppingReport;
 }
 
 const LOSS_NAMES: Record<Loss, string> = {
@@ -59,6 +81,8 @@ const LOSS_NAMES: Record<Loss, string> = {
 
 // TF.js picks binary or categorical accuracy from the loss and logs it as 'acc'.
 const METRIC_NAMES: Record<Metric, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
+
+const CLASSIFICATION_LOSSES: readonly Loss[] = ['categoricalCrossentropy', 'binaryCrossentropy'];
 
 export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number): TF.Optimizer {
   switch (name) {
@@ -73,17 +97,47 @@ export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number): TF
   }
 }
 
+// The optimizers read `learningRate` at every step; TF.js types it protected. SGD caches it as
+// a tensor, so it has a setter that replaces that tensor.
+interface LearningRateField {
+  learningRate: number;
+  setLearningRate?(lr: number): void;
+}
+
+/** The optimizer's current learning rate. */
+export function getLearningRate(optimizer: TF.Optimizer): number {
+  return (optimizer as unknown as LearningRateField).learningRate;
+}
+
+/** Changes the rate the optimizer's next steps use (tf.train.adam/sgd/rmsprop/adagrad). */
+export function setLearningRate(optimizer: TF.Optimizer, lr: number): void {
+  const o = optimizer as unknown as LearningRateField;
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
 export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
   checkSettings(settings);
   checkSplit('train', data.train, data.inputShapes, data.outputUnits);
   if (data.validation) checkSplit('validation', data.validation, data.inputShapes, data.outputUnits);
+  const validation = data.validation && data.validation.count > 0 ? data.validation : undefined;
 
-  model.compile({
-    optimizer: makeOptimizer(tf, settings.optimizer, settings.learningRate),
-    loss: LOSS_NAMES[settings.loss],
-    metrics: settings.metrics.map((m) => METRIC_NAMES[m]),
-  });
+  const optimizer = makeOptimizer(tf, settings.optimizer, settings.learningRate);
+  model.compile({ optimizer, loss: LOSS_NAMES[settings.loss], metrics: settings.metrics.map((m) => METRIC_NAMES[m]) });
   const names = model.metricsNames;
+  const trainStep = makeTrainStep(tf, model, data, settings);
+  const { callbacks, earlyStopping } = makeCallbacks(settings, names, validation !== undefined);
+  const trainer: Trainer = {
+    model,
+    stopTraining: false,
+    get learningRate() {
+      return getLearningRate(optimizer);
+    },
+    set learningRate(lr: number) {
+      setLearningRate(optimizer, lr);
+    },
+  };
+  callbacks.setTrainer(trainer);
 
   const { count } = data.train;
   const batchSize = Math.min(settings.batchSize, count);
@@ -106,63 +160,143 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
       batchesPerEpoch,
     };
   };
-
-  for (let epoch = 0; epoch < settings.epochs; epoch++) {
-    const order = shuffledIndices(count, settings.seed, epoch);
-    // Running sums over the epoch: batch points carry the epoch's mean so far, as Keras's do.
-    const sums = new Float64Array(names.length);
-    let epochSamples = 0;
-    let lastReported = -1;
-    const running = (): Record<string, number> => logsOf(names, sums, epochSamples);
-
-    for (let batch = 0; batch < batchesPerEpoch; batch++) {
-      // A macrotask turn, so a stop message queued by the parent process is seen now.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (hooks.shouldStop()) {
-        if (batch > 0 && lastReported !== batch - 1) hooks.onBatch?.({ kind: 'batch', epoch, batch: batch - 1, step, logs: running() }, stats());
-        if (epochsDone === 0 && epochSamples > 0) finalLogs = running();
-        return { stopped: true, epochsDone, finalLogs, samplesPerSec: stats().samplesPerSec };
-      }
-      const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
-      const values = await trainBatch(tf, model, data, rows, { epoch, batch });
-      values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * rows.length));
-      epochSamples += rows.length;
-      samplesSeen += rows.length;
-      step++;
-      const last = batch === batchesPerEpoch - 1;
-      if (hooks.onBatch && ((batch + 1) % settings.batchReportEvery === 0 || last)) {
-        lastReported = batch;
-        hooks.onBatch({ kind: 'batch', epoch, batch, step, logs: running() }, stats());
-      }
+  const result = (stopped: boolean): TrainResult => {
+    // Asked to stop after the last epoch is not stopping early.
+    const stoppedEarly = trainer.stopTraining && epochsDone < settings.epochs;
+    const r: TrainResult = { stopped, epochsDone, finalLogs, samplesPerSec: stats().samplesPerSec, stoppedEarly };
+    if (earlyStopping) {
+      r.earlyStopping = earlyStopping.report();
+      if (!stoppedEarly) delete r.earlyStopping.stoppedEpoch;
     }
+    return r;
+  };
 
-    const logs = running();
-    if (data.validation && data.validation.count > 0) Object.assign(logs, evaluate(tf, model, data.validation, data.inputShapes, data.outputUnits, batchSize, names));
-    epochsDone = epoch + 1;
-    finalLogs = logs;
-    hooks.onEpoch?.({ kind: 'epoch', epoch, batch: batchesPerEpoch - 1, step, logs }, stats());
+  try {
+    callbacks.onTrainBegin();
+    for (let epoch = 0; epoch < settings.epochs && !trainer.stopTraining; epoch++) {
+      const order = shuffledIndices(count, settings.seed, epoch);
+      // Running sums over the epoch: batch points carry the epoch's mean so far, as Keras's do.
+      const sums = new Float64Array(names.length);
+      let epochSamples = 0;
+      let lastReported = -1;
+      const running = (): Record<string, number> => logsOf(names, sums, epochSamples);
+
+      for (let batch = 0; batch < batchesPerEpoch; batch++) {
+        // A macrotask turn, so a stop message queued by the parent process is seen now.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (hooks.shouldStop()) {
+          if (batch > 0 && lastReported !== batch - 1) hooks.onBatch?.({ kind: 'batch', epoch, batch: batch - 1, step, logs: running() }, stats());
+          if (epochsDone === 0 && epochSamples > 0) finalLogs = running();
+          // The user's stop keeps the weights reached so far: no onTrainEnd, so no restoring.
+          return result(true);
+        }
+        const rows = order.subarray(batch * batchSize, Math.min((batch + 1) * batchSize, count));
+        const values = await trainStep(rows, { epoch, batch });
+        values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * rows.length));
+        epochSamples += rows.length;
+        samplesSeen += rows.length;
+        step++;
+        const last = batch === batchesPerEpoch - 1;
+        if (hooks.onBatch && ((batch + 1) % settings.batchReportEvery === 0 || last)) {
+          lastReported = batch;
+          hooks.onBatch({ kind: 'batch', epoch, batch, step, logs: running() }, stats());
+        }
+      }
+
+      const logs = running();
+      if (validation) Object.assign(logs, evaluate(tf, model, validation, data.inputShapes, data.outputUnits, batchSize, names));
+      epochsDone = epoch + 1;
+      // Callbacks first: they may add to the logs (the learning rate) and ask to stop.
+      callbacks.onEpochEnd(epoch, logs);
+      finalLogs = logs;
+      hooks.onEpoch?.({ kind: 'epoch', epoch, batch: batchesPerEpoch - 1, step, logs }, stats());
+    }
+    callbacks.onTrainEnd();
+    const restored = earlyStopping?.restoredLogs;
+    if (restored) finalLogs = restored;
+    return result(false);
+  } finally {
+    callbacks.dispose();
   }
-  return { stopped: false, epochsDone, finalLogs, samplesPerSec: stats().samplesPerSec };
 }
 
-async function trainBatch(
-  tf: Tf,
-  model: TF.LayersModel,
-  data: TrainData,
-  rows: Uint32Array,
-  at: { epoch: number; batch: number },
-): Promise<number[]> {
-  const xs = batchInputs(tf, data.train, data.inputShapes, rows);
-  const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
-  try {
-    const out = await model.trainOnBatch(xs.length === 1 ? xs[0]! : xs, ys);
-    return Array.isArray(out) ? out : [out];
-  } catch (e) {
-    throw new AppError('TRAINING_FAILED', `Training failed at epoch ${at.epoch + 1}, batch ${at.batch + 1}: ${e instanceof Error ? e.message : String(e)}`);
-  } finally {
-    xs.forEach((x) => x.dispose());
-    ys.dispose();
+/** The callbacks the settings ask for, in the order Keras users list them. */
+function makeCallbacks(settings: TrainSettings, logNames: string[], hasValidation: boolean): { callbacks: CallbackList; earlyStopping?: EarlyStopping } {
+  const list: Callback[] = [];
+  let earlyStopping: EarlyStopping | undefined;
+  if (settings.reduceLrOnPlateau) {
+    const { monitor, ...options } = withDefaults(REDUCE_LR_DEFAULTS, settings.reduceLrOnPlateau);
+    list.push(new ReduceLrOnPlateau(resolveMonitor(monitor, settings.metrics, logNames, hasValidation, 'reduceLrOnPlateau.monitor'), options));
   }
+  if (settings.earlyStopping) {
+    const { monitor, ...options } = withDefaults(EARLY_STOPPING_DEFAULTS, settings.earlyStopping);
+    earlyStopping = new EarlyStopping(resolveMonitor(monitor, settings.metrics, logNames, hasValidation, 'earlyStopping.monitor'), options);
+    list.push(earlyStopping);
+  }
+  return earlyStopping ? { callbacks: new CallbackList(list), earlyStopping } : { callbacks: new CallbackList(list) };
+}
+
+/** `defaults` overridden by the fields `given` sets (a field present as undefined is not set). */
+function withDefaults<T extends object>(defaults: Required<T>, given: T): Required<T> {
+  const set = Object.entries(given).filter(([, v]) => v !== undefined);
+  return { ...defaults, ...Object.fromEntries(set) };
+}
+
+/**
+ * The parts of a compiled LayersModel that `trainOnBatch` runs: its input checks and its train
+ * function, which (unlike `trainOnBatch`) takes per-sample loss weights, as `fit`'s classWeight
+ * uses them. Protected in TF.js's types; present in tfjs-layers 4.x.
+ */
+interface ModelTrainInternals {
+  standardizeUserDataXY(x: TF.Tensor[], y: TF.Tensor[], checkBatchAxis?: boolean): [TF.Tensor[], TF.Tensor[]];
+  makeTrainFunction(): (data: TF.Tensor[]) => TF.Scalar[];
+}
+
+type TrainStep = (rows: Uint32Array, at: { epoch: number; batch: number }) => Promise<number[]>;
+
+/**
+ * One optimizer step on the given training rows; resolves to the batch's loss and metrics.
+ * The step runs synchronously inside a seeded `Math.random`, so dropout masks follow the seed.
+ */
+function makeTrainStep(tf: Tf, model: TF.LayersModel, data: TrainData, settings: TrainSettings): TrainStep {
+  // A Sequential model trains the functional model it wraps, as its own trainOnBatch does.
+  const internals = (model instanceof tf.Sequential ? (model as unknown as { model: TF.LayersModel }).model : model) as unknown as ModelTrainInternals;
+  if (typeof internals.makeTrainFunction !== 'function' || typeof internals.standardizeUserDataXY !== 'function')
+    throw new Error('This TF.js version has no LayersModel.makeTrainFunction/standardizeUserDataXY; train.ts needs updating.');
+  const trainFunction = internals.makeTrainFunction();
+  const noise = seededRandom(settings.seed, 'noise');
+  const weighting = classWeighting(settings, data);
+
+  return async (rows, at) => {
+    const xs = batchInputs(tf, data.train, data.inputShapes, rows);
+    const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
+    const weights = weighting ? tf.tensor1d(sampleWeights(weighting.classes, weighting.weights, rows)) : undefined;
+    const made: TF.Tensor[] = [...xs, ys, ...(weights ? [weights] : [])];
+    let outs: TF.Scalar[] = [];
+    try {
+      const [x, y] = internals.standardizeUserDataXY(xs, [ys], true);
+      made.push(...x, ...y);
+      outs = withRandom(noise, () => trainFunction([...x, ...y, ...(weights ? [weights] : [])]));
+      const values: number[] = [];
+      for (const out of outs) values.push((await out.data())[0] ?? NaN);
+      return values;
+    } catch (e) {
+      throw new AppError('TRAINING_FAILED', `Training failed at epoch ${at.epoch + 1}, batch ${at.batch + 1}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      tf.dispose(outs);
+      // The checked inputs may be the tensors we made or new ones; dispose each once.
+      new Set(made).forEach((t) => t.dispose());
+    }
+  };
+}
+
+/** Each training sample's class and the weight of each class, when class weights are on. */
+function classWeighting(settings: TrainSettings, data: TrainData): { classes: Int32Array; weights: Float64Array } | undefined {
+  if ((settings.classWeight ?? 'none') === 'none') return undefined;
+  if (!CLASSIFICATION_LOSSES.includes(settings.loss))
+    throw new AppError('INVALID_REQUEST', `Class weights apply to a classification loss (categorical or binary cross-entropy); this run uses ${settings.loss}.`);
+  const classes = classIndices(data.train.y, data.train.count, data.outputUnits);
+  return { classes, weights: balancedClassWeights(classes, data.outputUnits === 1 ? 2 : data.outputUnits) };
 }
 
 /** One tensor per model input for the given samples. */
@@ -220,6 +354,24 @@ function checkSettings(s: TrainSettings): void {
   positiveInt('batchReportEvery', s.batchReportEvery);
   if (!(s.learningRate > 0) || !Number.isFinite(s.learningRate))
     throw new AppError('INVALID_REQUEST', `Training setting 'learningRate' must be a positive number; got ${s.learningRate}.`);
+  const atLeast0 = (name: string, v: number | undefined, int: boolean) => {
+    if (v === undefined) return;
+    if (!Number.isFinite(v) || v < 0 || (int && !Number.isInteger(v)))
+      throw new AppError('INVALID_REQUEST', `Training setting '${name}' must be ${int ? 'a whole number' : 'a number'} of at least 0; got ${v}.`);
+  };
+  const es = s.earlyStopping;
+  if (es) {
+    atLeast0('earlyStopping.patience', es.patience, true);
+    atLeast0('earlyStopping.minDelta', es.minDelta, false);
+  }
+  const rl = s.reduceLrOnPlateau;
+  if (rl) {
+    atLeast0('reduceLrOnPlateau.patience', rl.patience, true);
+    atLeast0('reduceLrOnPlateau.minDelta', rl.minDelta, false);
+    atLeast0('reduceLrOnPlateau.minLearningRate', rl.minLearningRate, false);
+    if (rl.factor !== undefined && !(rl.factor > 0 && rl.factor < 1))
+      throw new AppError('INVALID_REQUEST', `Training setting 'reduceLrOnPlateau.factor' must be between 0 and 1 (exclusive), as the rate is multiplied by it; got ${rl.factor}.`);
+  }
 }
 
 function checkSplit(name: string, s: DataSplit, inputShapes: number[][], outputUnits: number): void {

@@ -4,6 +4,7 @@ import { prepareTabular, unscaleTarget } from '../importers/csv/prepare.js';
 import { loadBackend } from '../engine/backend.js';
 import { buildModel } from '../engine/build.js';
 import { train } from '../engine/train.js';
+import { withSeed } from '../engine/seed.js';
 import { loadFromArtifacts, saveArtifacts } from '../engine/artifacts.js';
 import { predict } from '../engine/predict.js';
 import { AppError } from '../../shared/errors.js';
@@ -27,7 +28,8 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
   });
   const feeds = checkModelFitsData(m.graph, data.inputs, data.outputUnits);
   if (data.train.count === 0) throw new AppError('CSV_BAD_CONFIG', 'The training split is empty: check the split settings.');
-  const model = buildModel(tf, m.graph);
+  // Every layer's initial weights follow from the run's seed, so the same settings give the same run.
+  const model = withSeed(m.settings.seed, () => buildModel(tf, m.graph));
   const result = await train(
     tf,
     model,

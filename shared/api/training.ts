@@ -1,6 +1,24 @@
 import { z } from 'zod';
 import { method } from './contract.js';
-import { BACKENDS, LOSSES, METRICS, OPTIMIZERS, type BackendInfo, type Run, type RunSummary } from '../training.js';
+import { BACKENDS, CLASS_WEIGHTS, LOSSES, METRICS, MONITORS, OPTIMIZERS, type BackendInfo, type Run, type RunSummary } from '../training.js';
+
+const patience = z.number().int().min(0).max(100_000);
+const minDelta = z.number().min(0).max(1e9);
+
+export const earlyStoppingSchema = z.object({
+  monitor: z.enum(MONITORS).optional(),
+  patience: patience.optional(),
+  minDelta: minDelta.optional(),
+  restoreBestWeights: z.boolean().optional(),
+});
+
+export const reduceLrOnPlateauSchema = z.object({
+  monitor: z.enum(MONITORS).optional(),
+  factor: z.number().gt(0).lt(1).optional(),
+  patience: patience.optional(),
+  minDelta: minDelta.optional(),
+  minLearningRate: z.number().min(0).max(10).optional(),
+});
 
 export const trainSettingsSchema = z.object({
   optimizer: z.enum(OPTIMIZERS),
@@ -12,6 +30,9 @@ export const trainSettingsSchema = z.object({
   seed: z.number().int(),
   backend: z.enum(BACKENDS),
   batchReportEvery: z.number().int().min(1).max(100_000),
+  earlyStopping: earlyStoppingSchema.optional(),
+  reduceLrOnPlateau: reduceLrOnPlateauSchema.optional(),
+  classWeight: z.enum(CLASS_WEIGHTS).optional(),
 });
 
 const runId = z.string().min(1);
