@@ -5,13 +5,14 @@
  */
 import * as tfjs from '@tensorflow/tfjs';
 import type * as TF from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../../shared/training.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import { defaultWasmThreads, prepareWasmThreads } from './wasm-threads.js';
 
 /**
  * The TF.js namespace as an ES module sees it (with the `default` that Node adds for a CommonJS
@@ -93,7 +94,12 @@ async function loadOne(name: BackendName, loader: ModuleLoader): Promise<{ tf: T
     }
     case 'wasm': {
       setWasmPaths(wasmDir() + '/');
-      await activate(tfjs, 'wasm');
+      const started = prepareWasmThreads(tfjs, setThreadsCount, wasmThreads());
+      try {
+        await activate(tfjs, 'wasm');
+      } finally {
+        started(tfjs.getBackend() === 'wasm' ? tfjs.backend() : undefined);
+      }
       registerWasmTrainingKernels(tfjs);
       const simd = (await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
       return { tf: tfjs, device: `CPU (WebAssembly, SIMD: ${simd ? 'yes' : 'no'}, threads: ${getThreadsCount()})` };
@@ -152,6 +158,18 @@ function reasonOf(e: unknown, name: BackendName): string {
   const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
   const first = (message ?? '').split('\n')[0]?.trim();
   return first || `${name} failed without a message`;
+}
+
+/**
+ * How many threads the wasm backend runs on: LAYERBENCH_WASM_THREADS when set ('auto' for every
+ * core), else one. One is the default because it was faster on our 2-core machines whenever
+ * anything else ran beside training (docs/benchmarks.md).
+ */
+export function wasmThreads(): number {
+  const set = process.env['LAYERBENCH_WASM_THREADS'];
+  if (set === 'auto') return defaultWasmThreads();
+  const n = Number(set);
+  return Number.isInteger(n) && n >= 1 ? n : 1;
 }
 
 export function wasmDir(): string {
