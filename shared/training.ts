@@ -130,6 +130,8 @@ export interface RunSummary {
   startedAt: string;
   endedAt?: string;
   hasWeights: boolean;
+  /** What early stopping decided, when it was on. */
+  earlyStopping?: EarlyStoppingReport;
 }
 
 export interface Run extends RunSummary {

@@ -2,7 +2,7 @@
 import type { CsvProfile, DatasetConfig } from '../../shared/dataset.js';
 import type { SerializedError } from '../../shared/errors.js';
 import type { ModelGraph } from '../../shared/graph.js';
-import type { BackendChoice, BackendInfo, TrainSettings, TrainingProgress } from '../../shared/training.js';
+import type { BackendChoice, BackendInfo, EarlyStoppingReport, TrainSettings, TrainingProgress } from '../../shared/training.js';
 
 export interface WeightArtifacts {
   modelTopology: unknown;
@@ -41,7 +41,15 @@ export type FromWorker =
   | { type: 'backend'; info: BackendInfo }
   | { type: 'prepared'; preprocessing: unknown; counts: { train: number; validation: number; test: number } }
   | { type: 'progress'; progress: TrainingProgress }
-  | { type: 'trained'; weights: WeightArtifacts; stopped: boolean; epochsDone: number; finalLogs: Record<string, number>; samplesPerSec: number }
+  | {
+      type: 'trained';
+      weights: WeightArtifacts;
+      stopped: boolean;
+      epochsDone: number;
+      finalLogs: Record<string, number>;
+      samplesPerSec: number;
+      earlyStopping?: EarlyStoppingReport;
+    }
   | { type: 'evaluated'; output: EvaluationOutput }
   | { type: 'probed'; info: BackendInfo }
   | { type: 'error'; error: SerializedError };

@@ -121,7 +121,12 @@ export class TrainingJobs {
       }
       case 'trained':
         store.saveWeights(run.id, m.weights);
-        finish(m.stopped ? 'stopped' : 'completed', { epochsDone: m.epochsDone, finalLogs: m.finalLogs, samplesPerSec: m.samplesPerSec });
+        finish(m.stopped ? 'stopped' : 'completed', {
+          epochsDone: m.epochsDone,
+          finalLogs: m.finalLogs,
+          samplesPerSec: m.samplesPerSec,
+          ...(m.earlyStopping ? { earlyStopping: m.earlyStopping } : {}),
+        });
         break;
       case 'error':
         finish(m.error.code === 'CANCELLED' ? 'stopped' : 'failed', { error: m.error.message });

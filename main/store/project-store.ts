@@ -26,7 +26,7 @@ export interface StoredWeights {
   weightData: Uint8Array;
 }
 
-export type RunPatch = Partial<Pick<RunSummary, 'status' | 'error' | 'backend' | 'epochsDone' | 'finalLogs' | 'samplesPerSec' | 'endedAt'>>;
+export type RunPatch = Partial<Pick<RunSummary, 'status' | 'error' | 'backend' | 'epochsDone' | 'finalLogs' | 'samplesPerSec' | 'endedAt' | 'earlyStopping'>>;
 
 interface DatasetRow {
   id: string; name: string; kind: 'tabular'; source_name: string; sha256: string; bytes: number;
@@ -36,7 +36,7 @@ interface DatasetRow {
 interface RunRow {
   id: string; name: string; dataset_id: string; status: RunSummary['status']; error: string | null;
   settings: string; graph: string; backend: string | null; epochs_done: number; final_logs: string | null;
-  samples_per_sec: number | null; started_at: string; ended_at: string | null; has_weights: number;
+  samples_per_sec: number | null; started_at: string; ended_at: string | null; has_weights: number; early_stop: string | null;
 }
 
 /** updateRun's patch keys → column and how the value is stored. */
@@ -48,6 +48,7 @@ const RUN_COLUMNS: Record<keyof RunPatch, { column: string; json: boolean }> = {
   finalLogs: { column: 'final_logs', json: true },
   samplesPerSec: { column: 'samples_per_sec', json: false },
   endedAt: { column: 'ended_at', json: false },
+  earlyStopping: { column: 'early_stop', json: true },
 };
 
 const RUN_SELECT = `SELECT runs.*, EXISTS (SELECT 1 FROM run_weights w WHERE w.run_id = runs.id) AS has_weights FROM runs`;
@@ -352,5 +353,6 @@ function summaryFromRow(r: RunRow): RunSummary {
   if (r.final_logs !== null) s.finalLogs = fromJson(r.final_logs);
   if (r.samples_per_sec !== null) s.samplesPerSec = r.samples_per_sec;
   if (r.ended_at !== null) s.endedAt = r.ended_at;
+  if (r.early_stop !== null) s.earlyStopping = fromJson(r.early_stop);
   return s;
 }

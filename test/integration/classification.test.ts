@@ -56,6 +56,29 @@ describe('classification', () => {
       const again = await h.evaluation.run({ runId: run.id });
       expect(again).toMatchObject({ task: 'classification', count: e.count });
       if (again.task === 'classification') expect(again.accuracy).toBeCloseTo(e.accuracy, 5);
+
+      // Early stopping with no patience on a learning rate far too high: the run ends early, the
+      // store says when and why, and a reopened project still knows.
+      const early = await h.training.start({
+        datasetId: d.id,
+        settings: {
+          ...DEFAULT_TRAIN_SETTINGS,
+          loss: 'categoricalCrossentropy',
+          metrics: ['accuracy'],
+          learningRate: 0.01,
+          batchSize: 32,
+          epochs: 40,
+          backend: 'wasm',
+          earlyStopping: { monitor: 'val_loss', patience: 0, minDelta: 10, restoreBestWeights: true },
+        },
+      });
+      const stopped = await h.training.wait({ runId: early.id });
+      expect(stopped.status, stopped.error).toBe('completed');
+      expect(stopped.epochsDone).toBeLessThan(40);
+      expect(stopped.earlyStopping).toMatchObject({ monitor: 'val_loss', bestEpoch: 0, stoppedEpoch: 1 });
+      const reopened = ProjectStore.open(path.join(tmp, 'p'));
+      expect(reopened.listRuns().find((r) => r.id === early.id)?.earlyStopping).toEqual(stopped.earlyStopping);
+      reopened.close();
     } finally {
       await core.dispose();
     }

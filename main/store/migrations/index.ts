@@ -1,8 +1,9 @@
 /** Every schema migration, oldest first. Append new ones; never edit or reorder released ones. */
 import { migration001 } from './001-initial.js';
 import { migration002 } from './002-run-prep.js';
+import { migration003 } from './003-run-early-stop.js';
 import type { Migration } from './types.js';
 
 export type { Db, Migration } from './types.js';
 
-export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002, migration003];

@@ -59,10 +59,27 @@ describe('002-run-prep', () => {
     migrate(db, MIGRATIONS.slice(0, 1));
     db.prepare(`INSERT INTO meta (key, value) VALUES ('name', 'kept')`).run();
     expect(tables(db)).not.toContain('run_prep');
-    expect(migrate(db)).toEqual([2]);
+    expect(migrate(db, MIGRATIONS.slice(0, 2))).toEqual([2]);
     expect(schemaVersion(db)).toBe(2);
     expect(columns(db, 'run_prep')).toEqual(['run_id', 'prep']);
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'name'`).get()).toEqual({ value: 'kept' });
+    db.close();
+  });
+});
+
+describe('003-run-early-stop', () => {
+  it('adds runs.early_stop to a version-2 file, keeping its runs', () => {
+    const { db } = openFile();
+    migrate(db, MIGRATIONS.slice(0, 2));
+    db.prepare(`INSERT INTO datasets (id, name, kind, source_name, sha256, bytes, profile, config, created_at) VALUES ('d', 'd', 'tabular', 'a.csv', 'x', 1, '{}', '{}', 't')`).run();
+    db.prepare(
+      `INSERT INTO runs (id, name, dataset_id, status, settings, graph, epochs_done, started_at) VALUES ('r', 'Run 1', 'd', 'completed', '{}', '{}', 3, 't')`,
+    ).run();
+    expect(columns(db, 'runs')).not.toContain('early_stop');
+    expect(migrate(db)).toEqual([3]);
+    expect(schemaVersion(db)).toBe(3);
+    expect(columns(db, 'runs').at(-1)).toBe('early_stop');
+    expect(db.prepare(`SELECT name, epochs_done, early_stop FROM runs`).get()).toEqual({ name: 'Run 1', epochs_done: 3, early_stop: null });
     db.close();
   });
 });
