@@ -132,6 +132,8 @@ export interface RunSummary {
   hasWeights: boolean;
   /** What early stopping decided, when it was on. */
   earlyStopping?: EarlyStoppingReport;
+  /** The epochs (0-based) whose weights the run checkpointed: its best so far and its latest. */
+  checkpoints?: { best?: number; last?: number };
 }
 
 export interface Run extends RunSummary {

@@ -3,8 +3,9 @@
  * process boundary by structured clone and be stored in the project, and back.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { registerCustomLayers } from './custom-layers.js';
 
-type Tf = typeof import('@tensorflow/tfjs');
+type Tf = typeof TF;
 
 export interface ModelArtifacts {
   /** Keras-compatible model JSON. */
@@ -29,6 +30,8 @@ export async function saveArtifacts(tf: Tf, model: TF.LayersModel): Promise<Mode
 }
 
 export async function loadFromArtifacts(tf: Tf, a: ModelArtifacts): Promise<TF.LayersModel> {
+  // Our own layer classes (Subtract, SpatialDropout2D) must be known before their JSON is read.
+  registerCustomLayers(tf);
   // Copy into an ArrayBuffer of exactly the weights' length: a Uint8Array that arrived by
   // structured clone or from SQLite may be a view on a larger buffer.
   const weightData = a.weightData.slice().buffer;

@@ -51,7 +51,8 @@ export interface TrainStats {
 /** Keras-style callbacks. `shouldStop` is asked before every batch. */
 export interface TrainHooks {
   onBatch?(point: MetricPoint, stats: TrainStats): void;
-  onEpoch?(point: MetricPoint, stats: TrainStats): void;
+  /** A returned promise (a checkpoint being saved) is awaited before the next epoch; other results are ignored. */
+  onEpoch?(point: MetricPoint, stats: TrainStats): unknown;
   shouldStop(): boolean;
 }
 
@@ -116,7 +117,16 @@ export function setLearningRate(optimizer: TF.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
-export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, settings: TrainSettings, hooks: TrainHooks): Promise<TrainResult> {
+/** `initialEpoch`: resuming, the first epoch (0-based) still to train, as Keras's fit(initial_epoch). */
+export async function train(
+  tf: Tf,
+  model: TF.LayersModel,
+  data: TrainData,
+  settings: TrainSettings,
+  hooks: TrainHooks,
+  options: { initialEpoch?: number } = {},
+): Promise<TrainResult> {
+  const initialEpoch = Math.max(0, Math.min(options.initialEpoch ?? 0, settings.epochs));
   checkSettings(settings);
   checkSplit('train', data.train, data.inputShapes, data.outputUnits);
   if (data.validation) checkSplit('validation', data.validation, data.inputShapes, data.outputUnits);
@@ -142,16 +152,18 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
   const { count } = data.train;
   const batchSize = Math.min(settings.batchSize, count);
   const batchesPerEpoch = Math.ceil(count / batchSize);
-  const totalBatches = settings.epochs * batchesPerEpoch;
+  const totalBatches = (settings.epochs - initialEpoch) * batchesPerEpoch;
   const started = performance.now();
-  let step = 0;
+  // Steps are counted over the whole run, resumed or not, so charts continue where they stopped.
+  const firstStep = initialEpoch * batchesPerEpoch;
+  let step = firstStep;
   let samplesSeen = 0;
-  let epochsDone = 0;
+  let epochsDone = initialEpoch;
   let finalLogs: Record<string, number> = {};
 
   const stats = (): TrainStats => {
     const elapsedMs = performance.now() - started;
-    const fraction = totalBatches > 0 ? step / totalBatches : 1;
+    const fraction = totalBatches > 0 ? (step - firstStep) / totalBatches : 1;
     return {
       samplesPerSec: elapsedMs > 0 ? (samplesSeen * 1000) / elapsedMs : 0,
       elapsedMs,
@@ -173,7 +185,7 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
 
   try {
     callbacks.onTrainBegin();
-    for (let epoch = 0; epoch < settings.epochs && !trainer.stopTraining; epoch++) {
+    for (let epoch = initialEpoch; epoch < settings.epochs && !trainer.stopTraining; epoch++) {
       const order = shuffledIndices(count, settings.seed, epoch);
       // Running sums over the epoch: batch points carry the epoch's mean so far, as Keras's do.
       const sums = new Float64Array(names.length);
@@ -186,7 +198,7 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (hooks.shouldStop()) {
           if (batch > 0 && lastReported !== batch - 1) hooks.onBatch?.({ kind: 'batch', epoch, batch: batch - 1, step, logs: running() }, stats());
-          if (epochsDone === 0 && epochSamples > 0) finalLogs = running();
+          if (epochsDone === initialEpoch && epochSamples > 0) finalLogs = running();
           // The user's stop keeps the weights reached so far: no onTrainEnd, so no restoring.
           return result(true);
         }
@@ -209,7 +221,8 @@ export async function train(tf: Tf, model: TF.LayersModel, data: TrainData, sett
       // Callbacks first: they may add to the logs (the learning rate) and ask to stop.
       callbacks.onEpochEnd(epoch, logs);
       finalLogs = logs;
-      hooks.onEpoch?.({ kind: 'epoch', epoch, batch: batchesPerEpoch - 1, step, logs }, stats());
+      // Awaited: a checkpoint reads the weights before the next batch changes them.
+      await hooks.onEpoch?.({ kind: 'epoch', epoch, batch: batchesPerEpoch - 1, step, logs }, stats());
     }
     callbacks.onTrainEnd();
     const restored = earlyStopping?.restoredLogs;

@@ -5,7 +5,8 @@ import { featureLayout } from '../../shared/dataset.js';
 import { callWorker } from '../jobs/worker-call.js';
 import { checkModelFitsData } from '../jobs/model-fit.js';
 import type { CoreContext } from '../core.js';
-import type { BackendInfo } from '../../shared/training.js';
+import type { BackendInfo, Run } from '../../shared/training.js';
+import type { ProjectStore, StoredWeights } from '../store/index.js';
 import { datasetCsvPath } from './datasets.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
@@ -33,6 +34,30 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
         data: { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config: dataset.config },
       });
     },
+    async resume({ runId, from = 'latest', epochs }) {
+      const store = ctx.requireStore();
+      const source = store.getRun(runId);
+      if (source.status === 'running' || source.status === 'queued')
+        throw new AppError('BUSY', `${source.name} is still training; stop it before resuming it.`);
+      const start = resumePoint(store, source, from);
+      const settings = { ...source.settings, epochs: epochs ?? source.settings.epochs };
+      if (start.epoch >= settings.epochs)
+        throw new AppError(
+          'INVALID_REQUEST',
+          `${source.name} has trained ${start.epoch} of its ${settings.epochs} epochs, so there is nothing left to resume; ask for more epochs.`,
+        );
+      const dataset = store.getDataset(source.datasetId);
+      const n = store.listRuns().length + 1;
+      return ctx.training.start(store, {
+        id: ctx.newId(),
+        name: `Run ${n} (from ${source.name})`,
+        datasetId: source.datasetId,
+        graph: source.graph,
+        settings,
+        data: { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config: dataset.config },
+        initial: start,
+      });
+    },
     async stop({ runId }) {
       ctx.training.stop(runId);
     },
@@ -56,4 +81,23 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       return p;
     },
   };
+}
+
+/**
+ * Where a resumed run starts. Latest: the weights a stopped run kept (it stopped after
+ * `epochsDone` whole epochs), else the most recent checkpoint (a crashed run's). Best: the best
+ * checkpoint. The epoch is the first one still to train.
+ */
+function resumePoint(store: ProjectStore, run: Run, from: 'latest' | 'best'): { weights: StoredWeights; epoch: number } {
+  const best = store.getCheckpoint(run.id, 'best');
+  if (from === 'best') {
+    if (!best) throw new AppError('NOT_FOUND', `${run.name} has no best checkpoint: it did not finish an epoch.`);
+    return { weights: best.weights, epoch: best.epoch + 1 };
+  }
+  const own = run.status !== 'failed' ? store.getWeights(run.id) : null;
+  if (own) return { weights: own, epoch: run.epochsDone };
+  const last = store.getCheckpoint(run.id, 'last');
+  const latest = [last, best].filter((c) => c !== null).sort((a, b) => b.epoch - a.epoch)[0];
+  if (!latest) throw new AppError('NOT_FOUND', `${run.name} kept no weights to resume from: it ended before finishing an epoch.`);
+  return { weights: latest.weights, epoch: latest.epoch + 1 };
 }

@@ -18,7 +18,15 @@ export interface DataSource {
 }
 
 export type ToWorker =
-  | { type: 'train'; runId: string; data: DataSource; graph: ModelGraph; settings: TrainSettings }
+  | {
+      type: 'train';
+      runId: string;
+      data: DataSource;
+      graph: ModelGraph;
+      settings: TrainSettings;
+      /** Resuming: the weights to start from, and the first epoch (0-based) still to train. */
+      initial?: { weights: WeightArtifacts; epoch: number };
+    }
   | { type: 'stop' }
   | { type: 'evaluate'; data: DataSource; weights: WeightArtifacts; backend: BackendChoice }
   | { type: 'probe'; backend: BackendChoice };
@@ -38,6 +46,8 @@ export type FromWorker =
   | { type: 'ready' }
   /** The trainer saw the stop and is saving what it has trained. */
   | { type: 'stopping' }
+  /** The weights at the end of `epoch`: the best so far by the monitored loss, or the latest. */
+  | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; logs: Record<string, number>; weights: WeightArtifacts }
   | { type: 'backend'; info: BackendInfo }
   | { type: 'prepared'; preprocessing: unknown; counts: { train: number; validation: number; test: number } }
   | { type: 'progress'; progress: TrainingProgress }

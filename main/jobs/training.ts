@@ -4,7 +4,7 @@
  */
 import type { ProjectStore } from '../store/index.js';
 import type { WorkerSpawner } from './process.js';
-import type { DataSource, FromWorker } from './messages.js';
+import type { DataSource, FromWorker, WeightArtifacts } from './messages.js';
 import { exitReason, startWorker, type WorkerSession } from './worker-call.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import type { MetricPoint, RunStatus, RunSummary, TrainSettings, TrainingProgress, TrainingStatusEvent } from '../../shared/training.js';
@@ -40,14 +40,17 @@ export class TrainingJobs {
     private readonly events: TrainingEvents,
   ) {}
 
-  start(store: ProjectStore, run: { id: string; name: string; datasetId: string; graph: ModelGraph; settings: TrainSettings; data: DataSource }): RunSummary {
+  start(
+    store: ProjectStore,
+    run: { id: string; name: string; datasetId: string; graph: ModelGraph; settings: TrainSettings; data: DataSource; initial?: { weights: WeightArtifacts; epoch: number } },
+  ): RunSummary {
     const initial: RunSummary = {
       id: run.id,
       name: run.name,
       datasetId: run.datasetId,
       status: 'running',
       settings: run.settings,
-      epochsDone: 0,
+      epochsDone: run.initial?.epoch ?? 0,
       startedAt: new Date().toISOString(),
       hasWeights: false,
     };
@@ -81,7 +84,12 @@ export class TrainingJobs {
       }
     };
 
-    const session = startWorker(this.spawn, this.entry, { type: 'train', runId: run.id, data: run.data, graph: run.graph, settings: run.settings }, onMessage);
+    const session = startWorker(
+      this.spawn,
+      this.entry,
+      { type: 'train', runId: run.id, data: run.data, graph: run.graph, settings: run.settings, ...(run.initial ? { initial: run.initial } : {}) },
+      onMessage,
+    );
     const flushTimer = setInterval(() => this.guard(run.id, () => this.flush(store, run.id)), FLUSH_MS);
     this.active.set(run.id, { datasetId: run.datasetId, session, pending: [], flushTimer, stopReason: null, ended });
     void session.exited.then(({ code, signal }) => {
@@ -119,6 +127,9 @@ export class TrainingJobs {
         this.events.progress(m.progress);
         break;
       }
+      case 'checkpoint':
+        store.saveCheckpoint(run.id, m.kind, m.epoch, m.logs, m.weights);
+        break;
       case 'trained':
         store.saveWeights(run.id, m.weights);
         finish(m.stopped ? 'stopped' : 'completed', {

@@ -28,8 +28,10 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
   });
   const feeds = checkModelFitsData(m.graph, data.inputs, data.outputUnits);
   if (data.train.count === 0) throw new AppError('CSV_BAD_CONFIG', 'The training split is empty: check the split settings.');
-  // Every layer's initial weights follow from the run's seed, so the same settings give the same run.
-  const model = withSeed(m.settings.seed, () => buildModel(tf, m.graph));
+  // Every layer's initial weights follow from the run's seed, so the same settings give the same run;
+  // a resumed run starts from the weights it was resumed from.
+  const model = m.initial ? await loadFromArtifacts(tf, m.initial.weights) : withSeed(m.settings.seed, () => buildModel(tf, m.graph));
+  const checkpoints = new Checkpoints(m.settings.epochs, async () => saveArtifacts(tf, model), send);
   const result = await train(
     tf,
     model,
@@ -42,12 +44,53 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
     m.settings,
     {
       onBatch: (point, stats) => send({ type: 'progress', progress: { runId: m.runId, point, epochs: m.settings.epochs, ...stats } }),
-      onEpoch: (point, stats) => send({ type: 'progress', progress: { runId: m.runId, point, epochs: m.settings.epochs, ...stats } }),
+      onEpoch: async (point, stats) => {
+        send({ type: 'progress', progress: { runId: m.runId, point, epochs: m.settings.epochs, ...stats } });
+        await checkpoints.onEpoch(point);
+      },
       shouldStop,
     },
+    { initialEpoch: m.initial?.epoch ?? 0 },
   );
   const weights = await saveArtifacts(tf, model);
   send({ type: 'trained', weights, ...result });
+}
+
+/** A latest checkpoint is written at most this often (an epoch of a small model takes a fraction of a second). */
+export const LAST_CHECKPOINT_MS = 2000;
+
+/**
+ * Sends checkpoints while a run trains: its best epoch by the monitored loss (val_loss when there
+ * is a validation split, else loss) each time it improves, and its latest epoch every
+ * LAST_CHECKPOINT_MS, so a crash loses at most that much training. The last epoch needs none: the
+ * run's own weights follow it.
+ */
+export class Checkpoints {
+  private best = Infinity;
+  private lastAt = Date.now();
+
+  constructor(
+    private readonly epochs: number,
+    private readonly weights: () => Promise<import('./messages.js').WeightArtifacts>,
+    private readonly send: Send,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async onEpoch(point: { epoch: number; logs: Record<string, number> }): Promise<void> {
+    const monitored = point.logs['val_loss'] ?? point.logs['loss'];
+    const improved = monitored !== undefined && Number.isFinite(monitored) && monitored < this.best;
+    const due = point.epoch + 1 < this.epochs && this.now() - this.lastAt >= LAST_CHECKPOINT_MS;
+    if (!improved && !due) return;
+    const weights = await this.weights();
+    if (improved) {
+      this.best = monitored;
+      this.send({ type: 'checkpoint', kind: 'best', epoch: point.epoch, logs: point.logs, weights });
+    }
+    if (due) {
+      this.lastAt = this.now();
+      this.send({ type: 'checkpoint', kind: 'last', epoch: point.epoch, logs: point.logs, weights });
+    }
+  }
 }
 
 export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, send: Send): Promise<void> {

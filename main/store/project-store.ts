@@ -26,6 +26,8 @@ export interface StoredWeights {
   weightData: Uint8Array;
 }
 
+export type CheckpointKind = 'best' | 'last';
+
 export type RunPatch = Partial<Pick<RunSummary, 'status' | 'error' | 'backend' | 'epochsDone' | 'finalLogs' | 'samplesPerSec' | 'endedAt' | 'earlyStopping'>>;
 
 interface DatasetRow {
@@ -37,6 +39,7 @@ interface RunRow {
   id: string; name: string; dataset_id: string; status: RunSummary['status']; error: string | null;
   settings: string; graph: string; backend: string | null; epochs_done: number; final_logs: string | null;
   samples_per_sec: number | null; started_at: string; ended_at: string | null; has_weights: number; early_stop: string | null;
+  best_epoch: number | null; last_epoch: number | null;
 }
 
 /** updateRun's patch keys → column and how the value is stored. */
@@ -51,7 +54,9 @@ const RUN_COLUMNS: Record<keyof RunPatch, { column: string; json: boolean }> = {
   earlyStopping: { column: 'early_stop', json: true },
 };
 
-const RUN_SELECT = `SELECT runs.*, EXISTS (SELECT 1 FROM run_weights w WHERE w.run_id = runs.id) AS has_weights FROM runs`;
+const RUN_SELECT = `SELECT runs.*, EXISTS (SELECT 1 FROM run_weights w WHERE w.run_id = runs.id) AS has_weights,
+  (SELECT epoch FROM run_checkpoints c WHERE c.run_id = runs.id AND c.kind = 'best') AS best_epoch,
+  (SELECT epoch FROM run_checkpoints c WHERE c.run_id = runs.id AND c.kind = 'last') AS last_epoch FROM runs`;
 
 export class ProjectStore {
   readonly mediaDir: string;
@@ -254,6 +259,30 @@ export class ProjectStore {
     return { modelTopology: fromJson(row.model_topology), weightSpecs: fromJson(row.weight_specs), weightData: new Uint8Array(row.weight_data) };
   }
 
+  /** Keeps a run's best or latest epoch's weights (replacing the previous one of that kind). */
+  saveCheckpoint(runId: string, kind: CheckpointKind, epoch: number, logs: Record<string, number>, w: StoredWeights): void {
+    const bytes = Buffer.from(w.weightData.buffer, w.weightData.byteOffset, w.weightData.byteLength);
+    this.upsertForRun(
+      runId,
+      `INSERT INTO run_checkpoints (run_id, kind, epoch, logs, model_topology, weight_specs, weight_data, saved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (run_id, kind) DO UPDATE SET epoch = excluded.epoch, logs = excluded.logs, model_topology = excluded.model_topology,
+         weight_specs = excluded.weight_specs, weight_data = excluded.weight_data, saved_at = excluded.saved_at`,
+      runId, kind, epoch, toJson(logs), toJson(w.modelTopology), toJson(w.weightSpecs), bytes, new Date().toISOString(),
+    );
+  }
+
+  getCheckpoint(runId: string, kind: CheckpointKind): { epoch: number; logs: Record<string, number>; weights: StoredWeights } | null {
+    const row = this.db
+      .prepare('SELECT epoch, logs, model_topology, weight_specs, weight_data FROM run_checkpoints WHERE run_id = ? AND kind = ?')
+      .get(runId, kind) as { epoch: number; logs: string; model_topology: string; weight_specs: string; weight_data: Buffer } | undefined;
+    if (!row) return null;
+    return {
+      epoch: row.epoch,
+      logs: fromJson(row.logs),
+      weights: { modelTopology: fromJson(row.model_topology), weightSpecs: fromJson(row.weight_specs), weightData: new Uint8Array(row.weight_data) },
+    };
+  }
+
   saveEvaluation(runId: string, e: Evaluation): void {
     this.upsertForRun(
       runId,
@@ -354,5 +383,7 @@ function summaryFromRow(r: RunRow): RunSummary {
   if (r.samples_per_sec !== null) s.samplesPerSec = r.samples_per_sec;
   if (r.ended_at !== null) s.endedAt = r.ended_at;
   if (r.early_stop !== null) s.earlyStopping = fromJson(r.early_stop);
+  if (r.best_epoch !== null || r.last_epoch !== null)
+    s.checkpoints = { ...(r.best_epoch !== null ? { best: r.best_epoch } : {}), ...(r.last_epoch !== null ? { last: r.last_epoch } : {}) };
   return s;
 }

@@ -45,6 +45,14 @@ export const trainingSpec = {
    * The run is kept as "stopped", with the weights it had reached when it stopped.
    */
   stop: method<void>()(z.object({ runId })),
+  /**
+   * Trains a stopped or failed run further, as a new run with the same graph, dataset and settings:
+   * from its latest weights (the ones it stopped with, else its latest checkpoint) or its best
+   * checkpoint, up to `epochs` in all (default: the run's own). Optimizer state starts afresh.
+   */
+  resume: method<RunSummary>()(
+    z.object({ runId, from: z.enum(['latest', 'best']).optional(), epochs: z.number().int().min(1).max(100_000).optional() }),
+  ),
   list: method<RunSummary[]>()(z.object({})),
   get: method<Run>()(z.object({ runId })),
   /** Resolves when the run has ended (completed, stopped or failed). */

@@ -86,6 +86,15 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await shot(page, '04-training');
     await page.getByTestId('stop-button').click();
     await expect(page.getByTestId('run-status')).toContainText(/stopped/i, { timeout: 5_000 });
+    // The stopped run can be trained further: Resume starts a new run at the epoch it stopped at.
+    const stoppedAt = Number((await page.getByTestId('run-row').first().locator('td').nth(3).innerText()).split('/')[0]);
+    await page.getByTestId('run-resume').click();
+    await expect(page.getByTestId('run-status')).toContainText(/running/i);
+    await expect(page.getByTestId('run-row').first()).toContainText('(from Run 1)');
+    await expect(page.getByTestId('epoch-counter')).toHaveText(new RegExp(`^(${stoppedAt + 1}|${stoppedAt + 2}|${stoppedAt + 3})/500$`), { timeout: 30_000 });
+    await shot(page, '04b-resumed');
+    await page.getByTestId('stop-button').click();
+    await expect(page.getByTestId('run-status')).toContainText(/stopped/i, { timeout: 5_000 });
 
     // Then J1 for 2 epochs, to the end.
     await setNumber(page, 'epochs', 2);
@@ -93,7 +102,7 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 120_000 });
     await expect(page.getByTestId('epoch-counter')).toHaveText('2/2');
     await expect(page.getByTestId('training-backend')).toContainText(/wasm/i);
-    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-row')).toHaveCount(3);
     await shot(page, '05-trained');
 
     // 5. Evaluate on the test split.
@@ -121,9 +130,9 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('recent-project').filter({ hasText: 'Air quality' }).click();
     await expect(page.getByTestId('status-project')).toContainText('air-quality');
     await page.getByTestId('nav-train').click();
-    await expect(page.getByTestId('run-row')).toHaveCount(2);
+    await expect(page.getByTestId('run-row')).toHaveCount(3);
     await expect(page.getByTestId('run-row').filter({ hasText: /completed/i })).toHaveCount(1);
-    await expect(page.getByTestId('run-row').filter({ hasText: /stopped/i })).toHaveCount(1);
+    await expect(page.getByTestId('run-row').filter({ hasText: /stopped/i })).toHaveCount(2);
     await page.getByTestId('run-row').filter({ hasText: /completed/i }).click();
     await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
     await shot(page, '08-after-restart');

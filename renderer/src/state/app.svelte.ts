@@ -263,6 +263,17 @@ export class AppState {
     return run;
   }
 
+  /** Trains a stopped or failed run further, as a new run (same graph, data and settings). */
+  async resumeRun(runId: string): Promise<RunSummary | undefined> {
+    const run = await this.attempt(() => this.api.training.resume({ runId }));
+    if (run) {
+      this.live.begin(run.id);
+      if (run.backend) this.live.backend = run.backend;
+      this.runs = sortRuns([run, ...this.runs.filter((r) => r.id !== run.id)]);
+    }
+    return run;
+  }
+
   async stopTraining(): Promise<void> {
     const id = this.live.runId;
     if (id) await this.attempt(() => this.api.training.stop({ runId: id }));

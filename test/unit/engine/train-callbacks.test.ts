@@ -92,7 +92,7 @@ describe('early stopping', () => {
     const epochs: MetricPoint[] = [];
     // No epoch can beat the first by 100: it stops after exactly `patience` more epochs.
     const r = await train(tf, linear(), line(256, 3), settings({ epochs: 50, earlyStopping: { monitor: 'val_loss', patience: 4, minDelta: 100 } }), {
-      onEpoch: (p) => epochs.push(p),
+      onEpoch: (p) => void epochs.push(p),
       shouldStop: () => false,
     });
     expect(epochs.map((p) => p.logs['loss']!).every((v, i, all) => i === 0 || v < all[0]!)).toBe(true);
@@ -114,7 +114,7 @@ describe('early stopping', () => {
       model,
       { train: { xs: [x], y, count }, inputShapes: [[1]], outputUnits: 2 },
       settings({ loss: 'categoricalCrossentropy', metrics: ['accuracy'], learningRate: 0.1, epochs: 200, earlyStopping: { monitor: 'accuracy', patience: 5 } }),
-      { onEpoch: (p) => epochs.push(p), shouldStop: () => false },
+      { onEpoch: (p) => void epochs.push(p), shouldStop: () => false },
     );
     const acc = epochs.map((p) => p.logs['acc']!);
     const best = acc.indexOf(Math.max(...acc));
@@ -170,7 +170,7 @@ describe('reduce learning rate on plateau', () => {
       model,
       line(128, 10),
       settings({ learningRate: 0.1, epochs: 8, reduceLrOnPlateau: { monitor: 'loss', factor: 0.5, patience: 2, minDelta: 100, minLearningRate: 0.03 } }),
-      { onEpoch: (p) => epochs.push(p), shouldStop: () => false },
+      { onEpoch: (p) => void epochs.push(p), shouldStop: () => false },
     );
     const lr = epochs.map((p) => p.logs['lr']!);
     // Epochs 1 and 2 do not improve: from epoch 3 the rate is halved; 2 more: 0.025, held at 0.03.
@@ -181,7 +181,7 @@ describe('reduce learning rate on plateau', () => {
 
   it('keeps the rate while the monitor improves', async () => {
     const epochs: MetricPoint[] = [];
-    await train(tf, linear(), line(256, 11), settings({ epochs: 4, reduceLrOnPlateau: { patience: 1 } }), { onEpoch: (p) => epochs.push(p), shouldStop: () => false });
+    await train(tf, linear(), line(256, 11), settings({ epochs: 4, reduceLrOnPlateau: { patience: 1 } }), { onEpoch: (p) => void epochs.push(p), shouldStop: () => false });
     expect(epochs.map((p) => p.logs['lr'])).toEqual([0.05, 0.05, 0.05, 0.05]);
   });
 

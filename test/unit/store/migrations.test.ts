@@ -76,10 +76,24 @@ describe('003-run-early-stop', () => {
       `INSERT INTO runs (id, name, dataset_id, status, settings, graph, epochs_done, started_at) VALUES ('r', 'Run 1', 'd', 'completed', '{}', '{}', 3, 't')`,
     ).run();
     expect(columns(db, 'runs')).not.toContain('early_stop');
-    expect(migrate(db)).toEqual([3]);
+    expect(migrate(db, MIGRATIONS.slice(0, 3))).toEqual([3]);
     expect(schemaVersion(db)).toBe(3);
     expect(columns(db, 'runs').at(-1)).toBe('early_stop');
     expect(db.prepare(`SELECT name, epochs_done, early_stop FROM runs`).get()).toEqual({ name: 'Run 1', epochs_done: 3, early_stop: null });
+    db.close();
+  });
+});
+
+describe('004-run-checkpoints', () => {
+  it('adds run_checkpoints to a version-3 file', () => {
+    const { db } = openFile();
+    migrate(db, MIGRATIONS.slice(0, 3));
+    db.prepare(`INSERT INTO meta (key, value) VALUES ('name', 'kept')`).run();
+    expect(tables(db)).not.toContain('run_checkpoints');
+    expect(migrate(db)).toEqual([4]);
+    expect(schemaVersion(db)).toBe(4);
+    expect(columns(db, 'run_checkpoints')).toEqual(['run_id', 'kind', 'epoch', 'logs', 'model_topology', 'weight_specs', 'weight_data', 'saved_at']);
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'name'`).get()).toEqual({ value: 'kept' });
     db.close();
   });
 });
