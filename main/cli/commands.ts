@@ -256,3 +256,18 @@ export async function cmdBackends(core: Core, flags: Flags, out: Output): Promis
     ].join('\n'),
   );
 }
+
+/** Trains a stopped or failed run further, as a new run, and waits for it like `train`. */
+export async function cmdResume(core: Core, flags: Flags, out: Output): Promise<void> {
+  const api = apiOf(core);
+  const runId = str(flags, 'run');
+  if (!runId) throw new AppError('INVALID_REQUEST', 'layerbench resume needs --run ID (see layerbench runs).');
+  const from = str(flags, 'from');
+  if (from !== undefined && from !== 'latest' && from !== 'best') throw new AppError('INVALID_REQUEST', `--from takes latest or best; got '${from}'.`);
+  const epochs = str(flags, 'epochs');
+  const run = await api.training.resume({ runId, ...(from ? { from } : {}), ...(epochs ? { epochs: Number(epochs) } : {}) });
+  process.stderr.write(`${run.name}: epochs ${run.epochsDone + 1}–${run.settings.epochs}\n`);
+  const ended = await api.training.wait({ runId: run.id });
+  if (ended.status === 'failed') throw new AppError('TRAINING_FAILED', `${ended.name} failed: ${ended.error ?? 'unknown reason'}`);
+  out.result(ended, () => `${ended.name} ${ended.status} after ${ended.epochsDone} epochs, loss ${ended.finalLogs?.['loss']?.toFixed(4) ?? '-'}`);
+}

@@ -5,7 +5,7 @@ import { startServer } from '../server/server.js';
 import { isCancelled, serializeError } from '../../shared/errors.js';
 import { appDataDir, distPaths } from './paths.js';
 import { makeOutput } from './output.js';
-import { cmdBackends, cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdRuns, cmdTrain, type Flags } from './commands.js';
+import { cmdBackends, cmdResume, cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdRuns, cmdTrain, type Flags } from './commands.js';
 import { apiOf } from './commands.js';
 
 const USAGE = `Usage: layerbench <command> [options]
@@ -20,6 +20,7 @@ Commands:
   model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
         [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+  resume <project> --run ID [--from latest|best] [--epochs N]   train a stopped or failed run further, as a new run
   evaluate <project> [--run ID]
   export <project> [--run ID] [--out DIR]
   runs <project>
@@ -58,6 +59,7 @@ const OPTIONS = {
   backend: { type: 'string' },
   run: { type: 'string' },
   out: { type: 'string' },
+  from: { type: 'string' },
 } as const;
 
 async function main(): Promise<number> {
@@ -102,6 +104,10 @@ async function main(): Promise<number> {
       case 'train':
         await needProject();
         await cmdTrain(core, flags, out);
+        break;
+      case 'resume':
+        await needProject();
+        await cmdResume(core, flags, out);
         break;
       case 'evaluate':
         await needProject();

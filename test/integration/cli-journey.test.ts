@@ -88,6 +88,14 @@ describe('CLI journey (J1)', () => {
 
     const runs = await runCli(['runs', project, '--json'], home);
     expect(lastJson<RunSummary[]>(runs)).toHaveLength(1);
+
+    // The completed run trains one epoch more as a new run, from its weights.
+    const resumed = await runCli(['resume', project, '--run', run.id, '--epochs', '3', '--json'], home);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(lastJson<RunSummary>(resumed)).toMatchObject({ status: 'completed', epochsDone: 3, name: 'Run 2 (from Run 1)' });
+    const nothing = await runCli(['resume', project, '--run', run.id], home);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('Run 1 has trained 2 of its 2 epochs, so there is nothing left to resume; ask for more epochs.');
   });
 
   it('fails with a clear message and a non-zero exit on bad input', async () => {
