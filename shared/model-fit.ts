@@ -87,7 +87,21 @@ export function modelDataFit(graph: ModelGraph, data: DataShape, loss?: Loss, an
     problems.push(...embeddingProblems(graph, id, data.inputs[dataIndex]!.maxValue ?? null));
   }
   problems.push(...outputProblems(graph, analysis, data, loss));
+  problems.push(...untrainable(graph));
   return { feeds: problems.length ? [] : feeds, problems };
+}
+
+/** Layers the engine builds but cannot train: TF.js 4.22 has no gradient for dilated convolutions. */
+const DILATED = new Set(['Conv1D', 'Conv2D', 'SeparableConv2D']);
+
+function untrainable(graph: ModelGraph): FitProblem[] {
+  return graph.nodes
+    .filter((n) => DILATED.has(n.type) && (withDefaults(n.type, n.config)['dilation_rate'] as number[] | undefined)?.some((d) => d > 1))
+    .map((n) => ({
+      nodeId: n.id,
+      message: `${n.type} '${n.name}' has dilation_rate ${JSON.stringify(n.config['dilation_rate'])}, which TF.js cannot train (its convolution gradients support no dilation)`,
+      hint: 'Set dilation_rate to 1, or widen kernel_size to see as far.',
+    }));
 }
 
 function fits(model: (number | null)[], data: number[]): boolean {

@@ -59,6 +59,25 @@ describe('modelDataFit', () => {
     expect(modelDataFit(g, { ...data, task: 'regression' }, 'meanSquaredError').problems[0]?.hint).toBe("Set 'head' activation to linear.");
   });
 
+  it('refuses a dilated convolution, which TF.js cannot train', () => {
+    const g = stackToGraph([
+      { type: 'Input', config: { shape: [9, 9, 1] } },
+      { type: 'Conv2D', config: { filters: 2, kernel_size: [3, 3], dilation_rate: [2, 2] } },
+      { type: 'Flatten', config: {} },
+      { type: 'Dense', config: { units: 1 } },
+    ]);
+    const data = { inputs: [{ name: 'px', shape: [81] }], outputUnits: 1 };
+    expect(modelDataFit(g, data).problems).toEqual([
+      {
+        nodeId: 'n2',
+        message: "Conv2D 'conv2d' has dilation_rate [2,2], which TF.js cannot train (its convolution gradients support no dilation)",
+        hint: 'Set dilation_rate to 1, or widen kernel_size to see as far.',
+      },
+    ]);
+    g.nodes[1]!.config['dilation_rate'] = [1, 1];
+    expect(modelDataFit(g, data).problems).toEqual([]);
+  });
+
   it('asks for a larger Embedding input_dim when the ids reach it', () => {
     const g = stackToGraph([
       { type: 'Input', config: { shape: [5] } },
