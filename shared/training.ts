@@ -91,7 +91,8 @@ export interface EarlyStoppingReport {
   restoredBestWeights: boolean;
 }
 
-export type RunStatus = 'queued' | 'running' | 'completed' | 'stopped' | 'failed';
+/** 'paused' is a running run held between two batches; it goes on from there. */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'completed' | 'stopped' | 'failed';
 
 /** One backend the engine tried: whether it loaded, and why not. */
 export interface BackendAttempt {

@@ -54,6 +54,8 @@ export interface TrainHooks {
   /** A returned promise (a checkpoint being saved) is awaited before the next epoch; other results are ignored. */
   onEpoch?(point: MetricPoint, stats: TrainStats): unknown;
   shouldStop(): boolean;
+  /** While the run is paused, a promise that settles when it may go on (asked before every batch). */
+  whilePaused?(): Promise<void> | undefined;
 }
 
 export interface TrainResult {
@@ -157,12 +159,13 @@ export async function train(
   // Steps are counted over the whole run, resumed or not, so charts continue where they stopped.
   const firstStep = initialEpoch * batchesPerEpoch;
   let step = firstStep;
+  let pausedMs = 0;
   let samplesSeen = 0;
   let epochsDone = initialEpoch;
   let finalLogs: Record<string, number> = {};
 
   const stats = (): TrainStats => {
-    const elapsedMs = performance.now() - started;
+    const elapsedMs = performance.now() - started - pausedMs;
     const fraction = totalBatches > 0 ? (step - firstStep) / totalBatches : 1;
     return {
       samplesPerSec: elapsedMs > 0 ? (samplesSeen * 1000) / elapsedMs : 0,
@@ -194,8 +197,15 @@ export async function train(
       const running = (): Record<string, number> => logsOf(names, sums, epochSamples);
 
       for (let batch = 0; batch < batchesPerEpoch; batch++) {
-        // A macrotask turn, so a stop message queued by the parent process is seen now.
+        // A macrotask turn, so a stop or pause message queued by the parent process is seen now.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        const hold = hooks.whilePaused?.();
+        if (hold) {
+          const pausedAt = performance.now();
+          await hold;
+          // Time spent paused is not training time: samples/s and the ETA leave it out.
+          pausedMs += performance.now() - pausedAt;
+        }
         if (hooks.shouldStop()) {
           if (batch > 0 && lastReported !== batch - 1) hooks.onBatch?.({ kind: 'batch', epoch, batch: batch - 1, step, logs: running() }, stats());
           if (epochsDone === initialEpoch && epochSamples > 0) finalLogs = running();

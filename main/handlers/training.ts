@@ -37,7 +37,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
     async resume({ runId, from = 'latest', epochs }) {
       const store = ctx.requireStore();
       const source = store.getRun(runId);
-      if (source.status === 'running' || source.status === 'queued')
+      if (source.status === 'running' || source.status === 'paused' || source.status === 'queued')
         throw new AppError('BUSY', `${source.name} is still training; stop it before resuming it.`);
       const start = resumePoint(store, source, from);
       const settings = { ...source.settings, epochs: epochs ?? source.settings.epochs };
@@ -60,6 +60,9 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
     },
     async stop({ runId }) {
       ctx.training.stop(runId);
+    },
+    async pause({ runId, paused }) {
+      ctx.training.pause(runId, paused);
     },
     async list() {
       return ctx.requireStore().listRuns();

@@ -28,6 +28,7 @@ export type ToWorker =
       initial?: { weights: WeightArtifacts; epoch: number };
     }
   | { type: 'stop' }
+  | { type: 'pause'; paused: boolean }
   | { type: 'evaluate'; data: DataSource; weights: WeightArtifacts; backend: BackendChoice }
   | { type: 'probe'; backend: BackendChoice };
 
@@ -46,6 +47,8 @@ export type FromWorker =
   | { type: 'ready' }
   /** The trainer saw the stop and is saving what it has trained. */
   | { type: 'stopping' }
+  /** The trainer holds (or goes on) from the next batch. */
+  | { type: 'paused'; paused: boolean }
   /** The weights at the end of `epoch`: the best so far by the monitored loss, or the latest. */
   | { type: 'checkpoint'; kind: 'best' | 'last'; epoch: number; logs: Record<string, number>; weights: WeightArtifacts }
   | { type: 'backend'; info: BackendInfo }

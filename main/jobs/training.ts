@@ -127,6 +127,10 @@ export class TrainingJobs {
         this.events.progress(m.progress);
         break;
       }
+      case 'paused':
+        store.updateRun(run.id, { status: m.paused ? 'paused' : 'running' });
+        this.events.status({ runId: run.id, status: m.paused ? 'paused' : 'running' });
+        break;
       case 'checkpoint':
         store.saveCheckpoint(run.id, m.kind, m.epoch, m.logs, m.weights);
         break;
@@ -178,6 +182,12 @@ export class TrainingJobs {
     if (!a) throw new AppError('NOT_FOUND', `Run ${runId} is not training.`);
     a.session.proc.send({ type: 'stop' });
     this.armKill(runId, STOP_ACK_MS, 'Stopped in the middle of a batch; the weights were not kept.');
+  }
+
+  pause(runId: string, paused: boolean): void {
+    const a = this.active.get(runId);
+    if (!a) throw new AppError('NOT_FOUND', `Run ${runId} is not training.`);
+    a.session.proc.send({ type: 'pause', paused });
   }
 
   isActive(runId: string): boolean {

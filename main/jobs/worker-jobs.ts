@@ -17,7 +17,12 @@ export async function runProbe(m: Extract<ToWorker, { type: 'probe' }>, send: Se
   send({ type: 'probed', info });
 }
 
-export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Send, shouldStop: () => boolean): Promise<void> {
+export async function runTrain(
+  m: Extract<ToWorker, { type: 'train' }>,
+  send: Send,
+  shouldStop: () => boolean,
+  whilePaused: () => Promise<void> | undefined = () => undefined,
+): Promise<void> {
   const { tf, info } = await loadBackend(m.settings.backend);
   send({ type: 'backend', info });
   const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
@@ -49,6 +54,7 @@ export async function runTrain(m: Extract<ToWorker, { type: 'train' }>, send: Se
         await checkpoints.onEpoch(point);
       },
       shouldStop,
+      whilePaused,
     },
     { initialEpoch: m.initial?.epoch ?? 0 },
   );

@@ -34,16 +34,34 @@ async function exitWhenSent(): Promise<never> {
 let stopRequested = false;
 let busy = false;
 
+/** Holds training between batches while paused; a stop lets it go, to end. */
+let release: (() => void) | null = null;
+let gate: Promise<void> | null = null;
+function setPaused(paused: boolean): void {
+  if (paused && !gate) gate = new Promise<void>((r) => (release = r));
+  if (!paused && gate) {
+    release?.();
+    gate = release = null;
+  }
+}
+
 async function handle(m: ToWorker): Promise<void> {
+  if (m.type === 'pause') {
+    if (stopRequested) return;
+    setPaused(m.paused);
+    send({ type: 'paused', paused: m.paused });
+    return;
+  }
   if (m.type === 'stop') {
     stopRequested = true;
+    setPaused(false);
     send({ type: 'stopping' });
     if (!busy) await exitWhenSent();
     return;
   }
   busy = true;
   try {
-    if (m.type === 'train') await runTrain(m, send, () => stopRequested);
+    if (m.type === 'train') await runTrain(m, send, () => stopRequested, () => gate ?? undefined);
     else if (m.type === 'evaluate') await runEvaluate(m, send);
     else if (m.type === 'probe') await runProbe(m, send);
   } catch (e) {

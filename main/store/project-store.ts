@@ -342,7 +342,7 @@ export class ProjectStore {
 
   /** No trainer survives a restart, so a run still marked as going was cut off. */
   private failInterruptedRuns(): void {
-    this.db.prepare(`UPDATE runs SET status = 'failed', error = ? WHERE status IN ('running', 'queued')`).run(INTERRUPTED_MESSAGE);
+    this.db.prepare(`UPDATE runs SET status = 'failed', error = ? WHERE status IN ('running', 'paused', 'queued')`).run(INTERRUPTED_MESSAGE);
   }
 }
 

@@ -6,7 +6,7 @@ export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent'],
   datasets: ['list', 'get', 'importCsv', 'cancelImport', 'configure', 'layout', 'rename', 'remove'],
   models: ['get', 'set', 'fromTemplate', 'importKeras'],
-  training: ['start', 'resume', 'stop', 'list', 'get', 'wait', 'backends'],
+  training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
   evaluation: ['run', 'get'],
   export: ['tfjs'],
 } as const;

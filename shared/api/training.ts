@@ -45,6 +45,8 @@ export const trainingSpec = {
    * The run is kept as "stopped", with the weights it had reached when it stopped.
    */
   stop: method<void>()(z.object({ runId })),
+  /** Holds a training run between two batches (paused: true), or lets it go on (false). Its clock stops too. */
+  pause: method<void>()(z.object({ runId, paused: z.boolean() })),
   /**
    * Trains a stopped or failed run further, as a new run with the same graph, dataset and settings:
    * from its latest weights (the ones it stopped with, else its latest checkpoint) or its best

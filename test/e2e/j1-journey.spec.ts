@@ -84,6 +84,16 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await expect(page.getByTestId('chart').locator('path').first()).toBeVisible();
     await expect(page.getByTestId('eta')).toBeVisible();
     await shot(page, '04-training');
+    // Pause holds it (the counter stays put), Continue lets it go on.
+    await page.getByTestId('pause-button').click();
+    await expect(page.getByTestId('run-status')).toHaveText('paused');
+    const heldAt = await page.getByTestId('epoch-counter').innerText();
+    await page.waitForTimeout(1000);
+    await expect(page.getByTestId('epoch-counter')).toHaveText(heldAt);
+    await shot(page, '04a-paused');
+    await page.getByTestId('continue-button').click();
+    await expect(page.getByTestId('run-status')).toHaveText('running');
+    await expect(page.getByTestId('epoch-counter')).not.toHaveText(heldAt, { timeout: 30_000 });
     await page.getByTestId('stop-button').click();
     await expect(page.getByTestId('run-status')).toContainText(/stopped/i, { timeout: 5_000 });
     // The stopped run can be trained further: Resume starts a new run at the epoch it stopped at.

@@ -1,7 +1,8 @@
 /**
  * Checkpoints and resuming: a trainer killed mid-run leaves its latest and best epochs in the
  * project, and the run can be trained further from them; a stopped run resumes from the weights it
- * stopped with. Real trainer processes, real SQLite, J1 on wasm.
+ * stopped with; a paused run holds between batches, its clock stopped, and goes on or stops.
+ * Real trainer processes, real SQLite, J1 on wasm.
  */
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -43,7 +44,7 @@ async function project(prefix: string) {
 
 const settings = { ...DEFAULT_TRAIN_SETTINGS, epochs: 1000, backend: 'wasm' as const, batchReportEvery: 1000 };
 
-describe('checkpoints and resume', () => {
+describe('checkpoints, resume and pause', () => {
   it('a killed run keeps its latest and best epochs and trains on from the latest', async () => {
     const { core, h, dataset, spawned, epochs } = await project('lb-resume-kill-');
     try {
@@ -99,6 +100,41 @@ describe('checkpoints and resume', () => {
       // From the best checkpoint instead, with more epochs.
       const again = await h.training.resume({ runId: run.id, from: 'best', epochs: stopped.epochsDone + 1 });
       expect((await h.training.wait({ runId: again.id })).status).toBe('completed');
+    } finally {
+      await core.dispose();
+    }
+  });
+
+  it('pause holds the run between batches with its clock stopped; it goes on, and a stop ends it', async () => {
+    const { core, h, dataset, epochs } = await project('lb-pause-');
+    const statuses: string[] = [];
+    core.onEvent((e, payload) => e === 'training.status' && statuses.push((payload as { status: string }).status));
+    try {
+      const run = await h.training.start({ datasetId: dataset.id, settings });
+      while (epochs.length < 1) await new Promise((r) => setTimeout(r, 50));
+      await h.training.pause({ runId: run.id, paused: true });
+      while (!statuses.includes('paused')) await new Promise((r) => setTimeout(r, 20));
+      expect((await h.training.list({}))[0]!.status).toBe('paused');
+      // At most the batch in flight finishes; then nothing moves.
+      await new Promise((r) => setTimeout(r, 300));
+      const held = epochs.length;
+      const heldAt = epochs.at(-1)!.elapsedMs;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(epochs.length).toBe(held);
+
+      await h.training.pause({ runId: run.id, paused: false });
+      while (epochs.length < held + 2) await new Promise((r) => setTimeout(r, 50));
+      expect((await h.training.list({}))[0]!.status).toBe('running');
+      // The 1.5 s paused are not in the run's elapsed time (two J1 epochs here take well under that).
+      expect(epochs.at(-1)!.elapsedMs - heldAt).toBeLessThan(1500);
+
+      await h.training.pause({ runId: run.id, paused: true });
+      while (statuses.filter((s) => s === 'paused').length < 2) await new Promise((r) => setTimeout(r, 20));
+      const t0 = Date.now();
+      await h.training.stop({ runId: run.id });
+      const ended = await h.training.wait({ runId: run.id });
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(ended).toMatchObject({ status: 'stopped', hasWeights: true });
     } finally {
       await core.dispose();
     }

@@ -74,7 +74,7 @@ export class AppState {
         if (s.backend) run.backend = s.backend;
         if (s.error) run.error = s.error;
       }
-      if (s.status !== 'running' && s.status !== 'queued') {
+      if (s.status !== 'running' && s.status !== 'paused' && s.status !== 'queued') {
         // The run that just finished is the one to evaluate and export next.
         if (s.status !== 'failed' && s.runId === this.live.runId) this.selectedRunId = s.runId;
         void this.refreshRuns();
@@ -127,7 +127,7 @@ export class AppState {
     this.selectedDatasetId = datasets[0]?.id ?? null;
     this.trainDatasetId = datasets[0]?.id ?? null;
     this.selectedRunId = this.runs.find((r) => r.hasWeights)?.id ?? null;
-    const running = this.runs.find((r) => r.status === 'running');
+    const running = this.runs.find((r) => r.status === 'running' || r.status === 'paused');
     if (running) {
       this.live.begin(running.id);
       this.live.backend = running.backend ?? null;
@@ -272,6 +272,11 @@ export class AppState {
       this.runs = sortRuns([run, ...this.runs.filter((r) => r.id !== run.id)]);
     }
     return run;
+  }
+
+  async pauseTraining(paused: boolean): Promise<void> {
+    const id = this.live.runId;
+    if (id) await this.attempt(() => this.api.training.pause({ runId: id, paused }));
   }
 
   async stopTraining(): Promise<void> {

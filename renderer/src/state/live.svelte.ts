@@ -53,8 +53,9 @@ export class LiveRun {
     this.series.add(p.point);
   }
 
+  /** A run is on (paused included): one at a time, and its settings are locked. */
   get running(): boolean {
-    return this.status === 'running' || this.status === 'queued';
+    return this.status === 'running' || this.status === 'paused' || this.status === 'queued';
   }
 }
 
