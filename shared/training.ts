@@ -65,6 +65,19 @@ export interface TrainSettings {
    * scikit-learn's compute_class_weight; needs a cross-entropy loss. Default 'none'.
    */
   classWeight?: ClassWeightMode;
+  /** Random changes to image inputs (height × width × channels) of training batches; off when absent. */
+  augmentation?: Augmentation;
+}
+
+export interface Augmentation {
+  /** Mirror left to right, half of the time. */
+  flip?: boolean;
+  /** Move by up to this fraction of the width and height (0–0.5). */
+  shift?: number;
+  /** Add up to ± this to every value (in the input's units: 0.1 on images scaled to 0–1). */
+  brightness?: number;
+  /** Scale each image about its mean by 1 ± up to this (0–1). */
+  contrast?: number;
 }
 
 export const DEFAULT_TRAIN_SETTINGS: TrainSettings = {

@@ -10,7 +10,7 @@
 import { mulberry32 } from '../../shared/random.js';
 
 /** Independent streams from one run seed: the initial weights, and the noise of training steps. */
-const STREAMS = { weights: 0x1b873593, noise: 0xcc9e2d51 } as const;
+const STREAMS = { weights: 0x1b873593, noise: 0xcc9e2d51, augment: 0x85ebca6b } as const;
 export type RandomStream = keyof typeof STREAMS;
 
 export function seededRandom(seed: number, stream: RandomStream): () => number {

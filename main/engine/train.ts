@@ -10,6 +10,7 @@ import { AppError } from '../../shared/errors.js';
 import {
   EARLY_STOPPING_DEFAULTS,
   REDUCE_LR_DEFAULTS,
+  type Augmentation,
   type EarlyStoppingReport,
   type Loss,
   type Metric,
@@ -21,6 +22,7 @@ import { mulberry32, shuffle } from '../../shared/random.js';
 import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
 import { balancedClassWeights, classIndices, sampleWeights } from './class-weights.js';
 import { seededRandom, withRandom } from './seed.js';
+import { augmentImages, augmentationActive, isImageShape } from './augment.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -289,9 +291,12 @@ function makeTrainStep(tf: Tf, model: TF.LayersModel, data: TrainData, settings:
   const trainFunction = internals.makeTrainFunction();
   const noise = seededRandom(settings.seed, 'noise');
   const weighting = classWeighting(settings, data);
+  const augmentation = augmentationActive(settings.augmentation) ? settings.augmentation : undefined;
+  // Its own stream, so turning augmentation on does not change the dropout masks.
+  const augmentRandom = seededRandom(settings.seed, 'augment');
 
   return async (rows, at) => {
-    const xs = batchInputs(tf, data.train, data.inputShapes, rows);
+    const xs = batchInputs(tf, data.train, data.inputShapes, rows, augmentation, augmentRandom);
     const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
     const weights = weighting ? tf.tensor1d(sampleWeights(weighting.classes, weighting.weights, rows)) : undefined;
     const made: TF.Tensor[] = [...xs, ys, ...(weights ? [weights] : [])];
@@ -322,9 +327,13 @@ function classWeighting(settings: TrainSettings, data: TrainData): { classes: In
   return { classes, weights: balancedClassWeights(classes, data.outputUnits === 1 ? 2 : data.outputUnits) };
 }
 
-/** One tensor per model input for the given samples. */
-function batchInputs(tf: Tf, split: DataSplit, shapes: number[][], rows: Uint32Array): TF.Tensor[] {
-  return shapes.map((shape, k) => tf.tensor(gather(split.xs[k]!, rows, size(shape)), [rows.length, ...shape]));
+/** One tensor per model input for the given samples, image inputs augmented when asked. */
+function batchInputs(tf: Tf, split: DataSplit, shapes: number[][], rows: Uint32Array, augmentation?: Augmentation, random?: () => number): TF.Tensor[] {
+  return shapes.map((shape, k) => {
+    const values = gather(split.xs[k]!, rows, size(shape));
+    if (augmentation && random && isImageShape(shape)) augmentImages(values, rows.length, shape, augmentation, random);
+    return tf.tensor(values, [rows.length, ...shape]);
+  });
 }
 
 function size(shape: number[]): number {

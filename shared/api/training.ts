@@ -33,6 +33,14 @@ export const trainSettingsSchema = z.object({
   earlyStopping: earlyStoppingSchema.optional(),
   reduceLrOnPlateau: reduceLrOnPlateauSchema.optional(),
   classWeight: z.enum(CLASS_WEIGHTS).optional(),
+  augmentation: z
+    .object({
+      flip: z.boolean().optional(),
+      shift: z.number().min(0).max(0.5).optional(),
+      brightness: z.number().min(0).max(10).optional(),
+      contrast: z.number().min(0).max(1).optional(),
+    })
+    .optional(),
 });
 
 const runId = z.string().min(1);
