@@ -10,7 +10,6 @@ import { AppError } from '../../shared/errors.js';
 import {
   EARLY_STOPPING_DEFAULTS,
   REDUCE_LR_DEFAULTS,
-  type Augmentation,
   type EarlyStoppingReport,
   type Loss,
   type Metric,
@@ -20,9 +19,7 @@ import {
 } from '../../shared/training.js';
 import { mulberry32, shuffle } from '../../shared/random.js';
 import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
-import { balancedClassWeights, classIndices, sampleWeights } from './class-weights.js';
-import { seededRandom, withRandom } from './seed.js';
-import { augmentImages, augmentationActive, isImageShape } from './augment.js';
+import { batchInputs, gather, makeTrainStep, size } from './train-step.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -87,7 +84,6 @@ const LOSS_NAMES: Record<Loss, string> = {
 // TF.js picks binary or categorical accuracy from the loss and logs it as 'acc'.
 const METRIC_NAMES: Record<Metric, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 
-const CLASSIFICATION_LOSSES: readonly Loss[] = ['categoricalCrossentropy', 'binaryCrossentropy'];
 
 export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number): TF.Optimizer {
   switch (name) {
@@ -267,79 +263,6 @@ function withDefaults<T extends object>(defaults: Required<T>, given: T): Requir
   return { ...defaults, ...Object.fromEntries(set) };
 }
 
-/**
- * The parts of a compiled LayersModel that `trainOnBatch` runs: its input checks and its train
- * function, which (unlike `trainOnBatch`) takes per-sample loss weights, as `fit`'s classWeight
- * uses them. Protected in TF.js's types; present in tfjs-layers 4.x.
- */
-interface ModelTrainInternals {
-  standardizeUserDataXY(x: TF.Tensor[], y: TF.Tensor[], checkBatchAxis?: boolean): [TF.Tensor[], TF.Tensor[]];
-  makeTrainFunction(): (data: TF.Tensor[]) => TF.Scalar[];
-}
-
-type TrainStep = (rows: Uint32Array, at: { epoch: number; batch: number }) => Promise<number[]>;
-
-/**
- * One optimizer step on the given training rows; resolves to the batch's loss and metrics.
- * The step runs synchronously inside a seeded `Math.random`, so dropout masks follow the seed.
- */
-function makeTrainStep(tf: Tf, model: TF.LayersModel, data: TrainData, settings: TrainSettings): TrainStep {
-  // A Sequential model trains the functional model it wraps, as its own trainOnBatch does.
-  const internals = (model instanceof tf.Sequential ? (model as unknown as { model: TF.LayersModel }).model : model) as unknown as ModelTrainInternals;
-  if (typeof internals.makeTrainFunction !== 'function' || typeof internals.standardizeUserDataXY !== 'function')
-    throw new Error('This TF.js version has no LayersModel.makeTrainFunction/standardizeUserDataXY; train.ts needs updating.');
-  const trainFunction = internals.makeTrainFunction();
-  const noise = seededRandom(settings.seed, 'noise');
-  const weighting = classWeighting(settings, data);
-  const augmentation = augmentationActive(settings.augmentation) ? settings.augmentation : undefined;
-  // Its own stream, so turning augmentation on does not change the dropout masks.
-  const augmentRandom = seededRandom(settings.seed, 'augment');
-
-  return async (rows, at) => {
-    const xs = batchInputs(tf, data.train, data.inputShapes, rows, augmentation, augmentRandom);
-    const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
-    const weights = weighting ? tf.tensor1d(sampleWeights(weighting.classes, weighting.weights, rows)) : undefined;
-    const made: TF.Tensor[] = [...xs, ys, ...(weights ? [weights] : [])];
-    let outs: TF.Scalar[] = [];
-    try {
-      const [x, y] = internals.standardizeUserDataXY(xs, [ys], true);
-      made.push(...x, ...y);
-      outs = withRandom(noise, () => trainFunction([...x, ...y, ...(weights ? [weights] : [])]));
-      const values: number[] = [];
-      for (const out of outs) values.push((await out.data())[0] ?? NaN);
-      return values;
-    } catch (e) {
-      throw new AppError('TRAINING_FAILED', `Training failed at epoch ${at.epoch + 1}, batch ${at.batch + 1}: ${e instanceof Error ? e.message : String(e)}`);
-    } finally {
-      tf.dispose(outs);
-      // The checked inputs may be the tensors we made or new ones; dispose each once.
-      new Set(made).forEach((t) => t.dispose());
-    }
-  };
-}
-
-/** Each training sample's class and the weight of each class, when class weights are on. */
-function classWeighting(settings: TrainSettings, data: TrainData): { classes: Int32Array; weights: Float64Array } | undefined {
-  if ((settings.classWeight ?? 'none') === 'none') return undefined;
-  if (!CLASSIFICATION_LOSSES.includes(settings.loss))
-    throw new AppError('INVALID_REQUEST', `Class weights apply to a classification loss (categorical or binary cross-entropy); this run uses ${settings.loss}.`);
-  const classes = classIndices(data.train.y, data.train.count, data.outputUnits);
-  return { classes, weights: balancedClassWeights(classes, data.outputUnits === 1 ? 2 : data.outputUnits) };
-}
-
-/** One tensor per model input for the given samples, image inputs augmented when asked. */
-function batchInputs(tf: Tf, split: DataSplit, shapes: number[][], rows: Uint32Array, augmentation?: Augmentation, random?: () => number): TF.Tensor[] {
-  return shapes.map((shape, k) => {
-    const values = gather(split.xs[k]!, rows, size(shape));
-    if (augmentation && random && isImageShape(shape)) augmentImages(values, rows.length, shape, augmentation, random);
-    return tf.tensor(values, [rows.length, ...shape]);
-  });
-}
-
-function size(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
 /** Validation loss and metrics, in batches so memory is bounded by the batch, not the split. */
 function evaluate(tf: Tf, model: TF.LayersModel, split: DataSplit, inputShapes: number[][], outputUnits: number, batchSize: number, names: string[]): Record<string, number> {
   const all = new Uint32Array(split.count).map((_, i) => i);
@@ -364,11 +287,6 @@ function logsOf(names: string[], sums: Float64Array, samples: number): Record<st
   return logs;
 }
 
-function gather(src: Float32Array, rows: Uint32Array, width: number): Float32Array {
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
-  return out;
-}
 
 /** The order samples are visited in an epoch: a Fisher–Yates shuffle seeded by (seed, epoch). */
 export function shuffledIndices(count: number, seed: number, epoch: number): Uint32Array {
