@@ -25,7 +25,8 @@ import { findTorchPython, runPeer, writeArray, type PeerPython, type PeerResult,
 import { runGraphBench } from './graph.js';
 import { profileCsv } from '../main/importers/csv/index.js';
 import { prepareTabular } from '../main/importers/csv/prepare.js';
-import { loadBackend } from '../main/engine/backend.js';
+import { loadBackend, threadsForModel } from '../main/engine/backend.js';
+import { analyzeGraph } from '../shared/catalog/analyze.js';
 import { buildModel } from '../main/engine/build.js';
 import { makeOptimizer, train } from '../main/engine/train.js';
 import { buildTemplate } from '../shared/templates.js';
@@ -303,7 +304,9 @@ const round = (v: number, digits: number) => Number(v.toFixed(digits));
 async function benchJourney(p: Prepared, o: Options): Promise<BenchResult> {
   const hyper = JOURNEY_TRAINING[p.journey];
   const epochs = o.epochs ?? hyper.epochs;
-  const { tf, info } = await loadBackend(o.backend);
+  // The threads the app would use for this model (LAYERBENCH_WASM_THREADS overrides).
+  const threads = threadsForModel(analyzeGraph(p.graph).flopsPerSample, hyper.batchSize);
+  const { tf, info } = await loadBackend(o.backend, undefined, { wasmThreads: threads });
   const model = buildModel(tf, p.graph);
   const order = inModelOrder(model, p);
   const shapes = order.map((k) => p.inputs[k]!.shape);

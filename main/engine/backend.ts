@@ -44,12 +44,17 @@ const defaultLoader: ModuleLoader = (name) => import(name);
 
 class BackendLoadError extends Error {}
 
-export async function loadBackend(choice: BackendChoice, loader: ModuleLoader = defaultLoader): Promise<LoadedBackend> {
+export interface BackendOptions {
+  /** Threads for the wasm backend (see wasmThreads); 1 when absent. */
+  wasmThreads?: number;
+}
+
+export async function loadBackend(choice: BackendChoice, loader: ModuleLoader = defaultLoader, options: BackendOptions = {}): Promise<LoadedBackend> {
   const order = choice === 'auto' ? AUTO_ORDER : [choice];
   const attempts: BackendAttempt[] = [];
   for (const name of order) {
     try {
-      const { tf, device } = await loadOne(name, loader);
+      const { tf, device } = await loadOne(name, loader, options);
       attempts.push({ name, ok: true });
       return { tf, info: { name, device, attempts } };
     } catch (e) {
@@ -71,7 +76,7 @@ export async function probeBackends(loader: ModuleLoader = defaultLoader): Promi
   return (await loadBackend('auto', loader)).info;
 }
 
-async function loadOne(name: BackendName, loader: ModuleLoader): Promise<{ tf: Tf; device: string }> {
+async function loadOne(name: BackendName, loader: ModuleLoader, options: BackendOptions): Promise<{ tf: Tf; device: string }> {
   switch (name) {
     case 'tensorflow-gpu':
     case 'tensorflow': {
@@ -94,7 +99,7 @@ async function loadOne(name: BackendName, loader: ModuleLoader): Promise<{ tf: T
     }
     case 'wasm': {
       setWasmPaths(wasmDir() + '/');
-      const started = prepareWasmThreads(tfjs, setThreadsCount, wasmThreads());
+      const started = prepareWasmThreads(tfjs, setThreadsCount, wasmThreads(options.wasmThreads));
       try {
         await activate(tfjs, 'wasm');
       } finally {
@@ -161,15 +166,27 @@ function reasonOf(e: unknown, name: BackendName): string {
 }
 
 /**
- * How many threads the wasm backend runs on: LAYERBENCH_WASM_THREADS when set ('auto' for every
- * core), else one. One is the default because it was faster on our 2-core machines whenever
- * anything else ran beside training (docs/benchmarks.md).
+ * How many threads the wasm backend runs on: LAYERBENCH_WASM_THREADS when set (a number, or
+ * 'auto' for every core), else what the caller asked for (threadsForModel), else one.
  */
-export function wasmThreads(): number {
+export function wasmThreads(asked?: number): number {
   const set = process.env['LAYERBENCH_WASM_THREADS'];
   if (set === 'auto') return defaultWasmThreads();
   const n = Number(set);
-  return Number.isInteger(n) && n >= 1 ? n : 1;
+  if (set && Number.isInteger(n) && n >= 1) return n;
+  return asked !== undefined && Number.isInteger(asked) && asked >= 1 ? asked : 1;
+}
+
+/**
+ * Below this much work per batch (forward FLOPs × batch size) a second thread costs more in
+ * hand-overs than it saves: J1's LSTM (1.7 MFLOP a batch) ran 34% slower on two threads, J2's CNN
+ * (1.4 GFLOP) 30% faster and J3 (95 GFLOP) 63% faster on our 2-core machines (docs/benchmarks.md).
+ */
+export const THREADS_MIN_FLOPS_PER_BATCH = 100e6;
+
+/** The wasm threads worth using for a model of this cost: every core for big batches of work, else one. */
+export function threadsForModel(flopsPerSample: number, batchSize: number): number {
+  return flopsPerSample * batchSize >= THREADS_MIN_FLOPS_PER_BATCH ? defaultWasmThreads() : 1;
 }
 
 export function wasmDir(): string {

@@ -1,7 +1,8 @@
 /** What a trainer process does for each request: wires the CSV preparation to the engine. */
 import type { FromWorker, ToWorker } from './messages.js';
 import { prepareTabular, unscaleTarget } from '../importers/csv/prepare.js';
-import { loadBackend } from '../engine/backend.js';
+import { loadBackend, threadsForModel } from '../engine/backend.js';
+import { analyzeGraph } from '../../shared/catalog/analyze.js';
 import { buildModel } from '../engine/build.js';
 import { train } from '../engine/train.js';
 import { withSeed } from '../engine/seed.js';
@@ -23,7 +24,9 @@ export async function runTrain(
   shouldStop: () => boolean,
   whilePaused: () => Promise<void> | undefined = () => undefined,
 ): Promise<void> {
-  const { tf, info } = await loadBackend(m.settings.backend);
+  // Big models train faster on every core; small ones on one (threadsForModel).
+  const threads = threadsForModel(analyzeGraph(m.graph).flopsPerSample, m.settings.batchSize);
+  const { tf, info } = await loadBackend(m.settings.backend, undefined, { wasmThreads: threads });
   send({ type: 'backend', info });
   const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   send({

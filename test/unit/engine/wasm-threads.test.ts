@@ -44,3 +44,27 @@ describe('wasm threads in Node', () => {
     expect(two.ms).toBeLessThan(45_000);
   });
 });
+
+describe('threads for a model', () => {
+  it('gives big batches of work every core and small ones one; LAYERBENCH_WASM_THREADS wins', async () => {
+    const { threadsForModel, wasmThreads, THREADS_MIN_FLOPS_PER_BATCH } = await import('../../../main/engine/backend.js');
+    const { defaultWasmThreads } = await import('../../../main/engine/wasm-threads.js');
+    // J1's LSTM: 23.7 kFLOP a sample, batches of 72; J2's CNN: 27.8 MFLOP a sample, batches of 50.
+    expect(threadsForModel(23_700, 72)).toBe(1);
+    expect(threadsForModel(27_800_000, 50)).toBe(defaultWasmThreads());
+    expect(threadsForModel(THREADS_MIN_FLOPS_PER_BATCH, 1)).toBe(defaultWasmThreads());
+    const before = process.env['LAYERBENCH_WASM_THREADS'];
+    try {
+      delete process.env['LAYERBENCH_WASM_THREADS'];
+      expect(wasmThreads(2)).toBe(2);
+      expect(wasmThreads()).toBe(1);
+      process.env['LAYERBENCH_WASM_THREADS'] = '1';
+      expect(wasmThreads(2)).toBe(1);
+      process.env['LAYERBENCH_WASM_THREADS'] = 'auto';
+      expect(wasmThreads(1)).toBe(defaultWasmThreads());
+    } finally {
+      if (before === undefined) delete process.env['LAYERBENCH_WASM_THREADS'];
+      else process.env['LAYERBENCH_WASM_THREADS'] = before;
+    }
+  });
+});
