@@ -97,7 +97,10 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('stop-button').click();
     await expect(page.getByTestId('run-status')).toContainText(/stopped/i, { timeout: 5_000 });
     // The stopped run can be trained further: Resume starts a new run at the epoch it stopped at.
-    const stoppedAt = Number((await page.getByTestId('run-row').first().locator('td').nth(3).innerText()).split('/')[0]);
+    const epochsCell = page.getByTestId('run-row').first().locator('td').nth(3);
+    // The list refreshes once the stop is saved: then it shows the epochs the run finished.
+    await expect(epochsCell).toHaveText(/^[1-9]\d*\/500/);
+    const stoppedAt = Number((await epochsCell.innerText()).split('/')[0]);
     await page.getByTestId('run-resume').click();
     await expect(page.getByTestId('run-status')).toContainText(/running/i);
     await expect(page.getByTestId('run-row').first()).toContainText('(from Run 1)');
