@@ -254,18 +254,16 @@ export class AppState {
     const datasetId = this.trainDatasetId;
     if (!datasetId) return undefined;
     const settings = $state.snapshot(this.trainSettings) as TrainSettings;
-    const run = await this.attempt(() => this.api.training.start({ datasetId, settings }));
-    if (run) {
-      this.live.begin(run.id);
-      if (run.backend) this.live.backend = run.backend;
-      this.runs = sortRuns([run, ...this.runs.filter((r) => r.id !== run.id)]);
-    }
-    return run;
+    return this.began(await this.attempt(() => this.api.training.start({ datasetId, settings })));
   }
 
   /** Trains a stopped or failed run further, as a new run (same graph, data and settings). */
   async resumeRun(runId: string): Promise<RunSummary | undefined> {
-    const run = await this.attempt(() => this.api.training.resume({ runId }));
+    return this.began(await this.attempt(() => this.api.training.resume({ runId })));
+  }
+
+  /** A run the core has just started: it is the live one, first in the list. */
+  private began(run: RunSummary | undefined): RunSummary | undefined {
     if (run) {
       this.live.begin(run.id);
       if (run.backend) this.live.backend = run.backend;
