@@ -70,6 +70,9 @@ async function rename(page: Page, name: string): Promise<void> {
 }
 
 async function select(page: Page, name: string): Promise<void> {
+  // The whole graph in view first: a layer below the canvas's edge or under its controls cannot be clicked.
+  await page.getByTestId('zoom-fit').click();
+  await page.waitForTimeout(350);
   await node(page, name).click();
   await expect(page.getByTestId('inspector-name')).toHaveValue(name);
 }
