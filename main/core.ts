@@ -17,6 +17,9 @@ import { trainingHandlers } from './handlers/training.js';
 import { evaluationHandlers } from './handlers/evaluation.js';
 import { exportHandlers } from './handlers/export.js';
 import { projectHandlers } from './handlers/projects.js';
+import { labelHandlers } from './handlers/labels.js';
+import { PrelabelJobs } from './jobs/prelabel.js';
+import { ThumbnailQueue } from './media/thumbs.js';
 
 export interface CoreOptions {
   /** Where the recent-projects list lives (Electron's userData; ~/.config/layerbench elsewhere). */
@@ -40,6 +43,9 @@ export class CoreContext {
   readonly training: TrainingJobs;
   /** Imports in progress, by id, so they can be cancelled (by the user, or by closing the project). */
   readonly imports = new Map<string, AbortController>();
+  /** Thumbnails of freshly imported images, made in the background. */
+  readonly thumbnails = new ThumbnailQueue();
+  readonly prelabel: PrelabelJobs;
 
   constructor(readonly opts: CoreOptions) {
     this.recent = new RecentProjects(opts.appDataDir);
@@ -47,6 +53,7 @@ export class CoreContext {
       progress: (p) => this.emit('training.progress', p),
       status: (s) => this.emit('training.status', s),
     });
+    this.prelabel = new PrelabelJobs(() => this.spawn, opts.workerEntry);
   }
 
   get spawn(): WorkerSpawner {
@@ -68,6 +75,8 @@ export class CoreContext {
 
   async closeProject(): Promise<void> {
     for (const a of this.imports.values()) a.abort();
+    this.prelabel.cancelAll();
+    if (this.store) this.thumbnails.forget(this.store.dir);
     await this.training.stopAll();
     this.store?.close();
     this.store = null;
@@ -79,6 +88,7 @@ export function createCore(opts: CoreOptions): Core {
   const handlers: ApiHandlers = {
     projects: projectHandlers(ctx),
     datasets: datasetHandlers(ctx),
+    labels: labelHandlers(ctx),
     models: modelHandlers(ctx),
     training: trainingHandlers(ctx),
     evaluation: evaluationHandlers(ctx),

@@ -1,4 +1,5 @@
-/** Tabular datasets: what the CSV importer finds, and how the user wants it used. */
+/** Datasets: what the CSV importer finds and how the user wants it used; image datasets are in images.ts. */
+import type { ImageDatasetConfig, ImageDatasetProfile } from './images.js';
 
 export type ColumnType = 'number' | 'categorical' | 'datetime' | 'text';
 export type ColumnRole = 'feature' | 'target' | 'ignore';
@@ -78,7 +79,7 @@ export interface DatasetConfig {
   split: SplitConfig;
 }
 
-export interface Dataset {
+export interface TabularDataset {
   id: string;
   name: string;
   kind: 'tabular';
@@ -90,6 +91,24 @@ export interface Dataset {
   createdAt: string;
 }
 
+/** Images with classes or boxes: the images, classes and boxes are rows of their own (labels api). */
+export interface ImageDataset {
+  id: string;
+  name: string;
+  kind: 'images';
+  /** The folder or file imported. */
+  sourceName: string;
+  /** Images are stored one media file each; this is '' for image datasets. */
+  sha256: string;
+  /** The media bytes of its images when imported. */
+  bytes: number;
+  profile: ImageDatasetProfile;
+  config: ImageDatasetConfig;
+  createdAt: string;
+}
+
+export type Dataset = TabularDataset | ImageDataset;
+
 /** Progress of a long import, sent as an event. */
 export interface ImportProgress {
   importId: string;
@@ -98,6 +117,11 @@ export interface ImportProgress {
   bytesTotal: number;
   rows: number;
   done: boolean;
+  /** Image imports: what is happening, images handled of those found, and files skipped so far. */
+  phase?: 'scanning' | 'copying';
+  images?: number;
+  imagesTotal?: number;
+  problems?: number;
 }
 
 /** Sensible defaults from a profile: last numeric column is the target, ids and free text are ignored. */

@@ -3,7 +3,7 @@ import type { Core } from '../core.js';
 import { dispatch } from '../../shared/api/dispatch.js';
 import type { Api } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
-import type { DatasetConfig, Dataset } from '../../shared/dataset.js';
+import type { Dataset, DatasetConfig, TabularDataset } from '../../shared/dataset.js';
 import { DEFAULT_TRAIN_SETTINGS, type BackendChoice, type RunSummary, type TrainSettings } from '../../shared/training.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
 import { formatShape } from '../../shared/shape.js';
@@ -59,7 +59,7 @@ export async function cmdCreate(core: Core, dir: string, flags: Flags, out: Outp
 }
 
 /** Applies --target/--ignore/--encoding/--scaling/--lookback/--split flags to the default config. */
-export function configFromFlags(d: Dataset, flags: Flags): DatasetConfig {
+export function configFromFlags(d: TabularDataset, flags: Flags): DatasetConfig {
   const c: DatasetConfig = structuredClone(d.config);
   const names = new Set(d.profile.columns.map((x) => x.name));
   const need = (n: string) => {
@@ -108,7 +108,7 @@ export async function cmdImport(core: Core, file: string, flags: Flags, out: Out
     const q = p as { bytesRead: number; bytesTotal: number; rows: number };
     out.progress(`importing ${((100 * q.bytesRead) / Math.max(1, q.bytesTotal)).toFixed(0)}% (${q.rows} rows)`);
   });
-  let d: Dataset;
+  let d: TabularDataset;
   try {
     d = await api.datasets.importCsv({ path: file, name: str(flags, 'name') });
   } finally {
@@ -242,7 +242,7 @@ export async function cmdRuns(core: Core, out: Output): Promise<void> {
 
 export async function cmdDatasets(core: Core, out: Output): Promise<void> {
   const ds = await apiOf(core).datasets.list({});
-  out.result(ds, () => (ds.length === 0 ? 'No datasets yet.' : ds.map((d) => `${d.id}  ${d.name}  ${d.profile.rowCount} rows  ${d.sourceName}`).join('\n')));
+  out.result(ds, () => (ds.length === 0 ? 'No datasets yet.' : ds.map((d) => `${d.id}  ${d.name}  ${d.kind === 'tabular' ? `${d.profile.rowCount} rows` : `${d.profile.imageCount} images`}  ${d.sourceName}`).join('\n')));
 }
 
 /** Which TF.js backends load here, best first, and why the others do not: the first check when a GPU is not used. */

@@ -9,6 +9,7 @@ import { protocol } from 'electron';
 import path from 'node:path';
 import { APP_ORIGIN, SCHEME } from './channels.js';
 import { isProjectDatabase, serveFile } from '../media/files.js';
+import { ensureThumbnail } from '../media/thumbs.js';
 import { CONTENT_SECURITY_POLICY } from './security.js';
 
 /** Must run before the app's `ready` event. */
@@ -38,6 +39,11 @@ export function handleScheme(opts: ProtocolOptions): void {
     if (url.host === 'media') {
       const dir = await opts.projectDir();
       if (!dir) return new Response('No project is open', { status: 404 });
+      if (url.pathname.startsWith('/thumbs/')) {
+        const made = await ensureThumbnail(dir, url.pathname.slice('/thumbs/'.length)).catch(() => null);
+        if (!made) return new Response('Not found', { status: 404 });
+        return serveFile(path.dirname(made), `/${path.basename(made)}`, request, { headers: { 'Access-Control-Allow-Origin': APP_ORIGIN } });
+      }
       return serveFile(path.join(dir, 'media'), url.pathname, request, { refuse: isProjectDatabase, headers: { 'Access-Control-Allow-Origin': APP_ORIGIN } });
     }
     return new Response('Not found', { status: 404 });

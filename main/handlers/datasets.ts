@@ -5,10 +5,12 @@ import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError, CancelledError } from '../../shared/errors.js';
-import { defaultDatasetConfig, featureLayout, type Dataset, type DatasetConfig, type CsvProfile } from '../../shared/dataset.js';
+import { defaultDatasetConfig, featureLayout, type TabularDataset, type DatasetConfig, type CsvProfile } from '../../shared/dataset.js';
 import { profileCsv } from '../importers/csv/index.js';
 import { importers } from '../importers/index.js';
 import type { CoreContext } from '../core.js';
+import { importImages } from './image-import.js';
+import { exportImageDataset } from './image-export.js';
 
 /**
  * Copies a file into media/ under its SHA-256, as a `.partial` until the import commits, so a
@@ -97,7 +99,7 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
         const final = path.join(store.mediaDir, `${copied.sha256}.csv`);
         if (existsSync(final)) await fsp.rm(copied.partial, { force: true });
         else await fsp.rename(copied.partial, final);
-        const dataset: Dataset = {
+        const dataset: TabularDataset = {
           id: ctx.newId(),
           name: name ?? file.replace(/\.(csv|tsv|txt)$/i, ''),
           kind: 'tabular',
@@ -115,18 +117,24 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
         imports.delete(importId);
       }
     },
+    async importImages(req) {
+      return importImages(ctx, req);
+    },
+    async exportImages({ id, format, dir }) {
+      return exportImageDataset(ctx, id, format, dir);
+    },
     async cancelImport({ importId }) {
       imports.get(importId)?.abort();
     },
     async configure({ id, config }) {
       const store = ctx.requireStore();
-      const d = store.getDataset(id);
+      const d = store.getTabularDataset(id);
       checkConfig(d.sourceName, d.profile, config);
       store.updateDatasetConfig(id, config);
-      return store.getDataset(id);
+      return store.getTabularDataset(id);
     },
     async layout({ id }) {
-      const d = ctx.requireStore().getDataset(id);
+      const d = ctx.requireStore().getTabularDataset(id);
       return featureLayout(d.profile, d.config);
     },
     async rename({ id, name }) {
@@ -139,13 +147,18 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       const d = store.getDataset(id);
       if (ctx.training.activeForDataset(id).length > 0)
         throw new AppError('BUSY', `Dataset '${d.name}' is being trained on; stop that run before removing the dataset.`);
+      const media = d.kind === 'images' ? store.images.mediaOf(id) : [];
       store.deleteDataset(id);
-      // Media is content-addressed: the file goes only when no other dataset shares it.
-      if (!store.listDatasets().some((x) => x.sha256 === d.sha256)) await fsp.rm(datasetCsvPath(store.mediaDir, d), { force: true });
+      // Media is content-addressed: a file goes only when no other dataset shares it.
+      if (d.kind === 'tabular' && !store.listDatasets().some((x) => x.sha256 === d.sha256)) await fsp.rm(datasetCsvPath(store.mediaDir, d), { force: true });
+      for (const f of store.images.unusedMedia(media)) {
+        await fsp.rm(path.join(store.mediaDir, `${f.sha256}${f.ext}`), { force: true });
+        await fsp.rm(path.join(store.cacheDir, 'thumbs', `${f.sha256}.webp`), { force: true });
+      }
     },
   };
 }
 
-export function datasetCsvPath(mediaDir: string, d: Dataset): string {
+export function datasetCsvPath(mediaDir: string, d: TabularDataset): string {
   return path.join(mediaDir, `${d.sha256}.csv`);
 }

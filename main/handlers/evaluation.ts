@@ -43,7 +43,7 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
       const run = store.getRun(runId);
       const weights = store.getWeights(runId);
       if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`);
-      const dataset = store.getDataset(run.datasetId);
+      const dataset = store.getTabularDataset(run.datasetId);
       // Evaluate with the config the run trained with, so the split and scaling are the same.
       const prep = store.getRunPrep(runId) as { config?: DatasetConfig } | null;
       const config = prep?.config ?? dataset.config;

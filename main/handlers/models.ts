@@ -18,7 +18,7 @@ export function modelHandlers(ctx: CoreContext): ApiHandlers['models'] {
     },
     async fromTemplate({ template, datasetId }) {
       const store = ctx.requireStore();
-      const d = datasetId ? store.getDataset(datasetId) : store.listDatasets()[0];
+      const d = datasetId ? store.getTabularDataset(datasetId) : store.listDatasets().find((x) => x.kind === 'tabular');
       const graph = buildTemplate(template, d ? featureLayout(d.profile, d.config) : undefined);
       store.setModel(graph);
       return graph;

@@ -20,7 +20,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       const analysis = analyzeGraph(graph);
       if (!analysis.valid)
         throw new AppError('GRAPH_INVALID', `The model has ${analysis.problems.length} problem(s): ${analysis.problems.map((p) => p.message).join('; ')}`);
-      const dataset = store.getDataset(datasetId);
+      const dataset = store.getTabularDataset(datasetId);
       const layout = featureLayout(dataset.profile, dataset.config);
       if (!layout.target) throw new AppError('CSV_BAD_CONFIG', `Dataset '${dataset.name}' has no target column: set one column's role to target.`);
       checkModelFitsData(graph, layout.inputs, layout.outputUnits, settings.loss, layout.task);
@@ -46,7 +46,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
           'INVALID_REQUEST',
           `${source.name} has trained ${start.epoch} of its ${settings.epochs} epochs, so there is nothing left to resume; ask for more epochs.`,
         );
-      const dataset = store.getDataset(source.datasetId);
+      const dataset = store.getTabularDataset(source.datasetId);
       const n = store.listRuns().length + 1;
       return ctx.training.start(store, {
         id: ctx.newId(),

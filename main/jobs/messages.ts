@@ -30,7 +30,19 @@ export type ToWorker =
   | { type: 'stop' }
   | { type: 'pause'; paused: boolean }
   | { type: 'evaluate'; data: DataSource; weights: WeightArtifacts; backend: BackendChoice }
-  | { type: 'probe'; backend: BackendChoice };
+  | { type: 'probe'; backend: BackendChoice }
+  /** Proposes boxes on images with a pretrained detector (or a trained run's model). */
+  | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice };
+
+/** One proposed box, in pixels of the oriented image. */
+export interface ProposedBox {
+  className: string;
+  score: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 export interface EvaluationOutput {
   task: 'regression' | 'classification';
@@ -65,4 +77,7 @@ export type FromWorker =
     }
   | { type: 'evaluated'; output: EvaluationOutput }
   | { type: 'probed'; info: BackendInfo }
+  /** One image pre-labelled (an empty list: the detector found nothing there). */
+  | { type: 'proposals'; itemId: number; proposals: ProposedBox[] }
+  | { type: 'prelabelled'; images: number }
   | { type: 'error'; error: SerializedError };

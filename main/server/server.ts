@@ -13,6 +13,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Core } from '../core.js';
 import { isProjectDatabase, serveFile } from '../media/files.js';
+import { ensureThumbnail } from '../media/thumbs.js';
 import { dispatch } from '../../shared/api/dispatch.js';
 import { serializeError } from '../../shared/errors.js';
 import type { ClientMessage, ServerMessage } from '../../shared/api/wire.js';
@@ -125,6 +126,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       return;
     }
     // `/media/<path>`: files of the open project's media/ folder, and nothing else of it.
+    if (pathname.startsWith('/media/thumbs/')) {
+      const project = await opts.core.handlers.projects.current({});
+      const made = project ? await ensureThumbnail(project.dir, pathname.slice('/media/thumbs/'.length)).catch(() => null) : null;
+      return sendFile(req, res, made ? path.dirname(made) : null, made ? `/${path.basename(made)}` : '/missing', headers);
+    }
     if (pathname.startsWith('/media/')) {
       const project = await opts.core.handlers.projects.current({});
       const mediaDir = project ? path.join(project.dir, 'media') : null;
@@ -168,9 +174,20 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > maxUploadBytes) return tooLarge();
 
-    const name = path.basename(url.searchParams.get('name') ?? 'upload.csv').replace(/[^\w.\- ]+/g, '_') || 'upload.csv';
-    const dir = await fsp.mkdtemp(path.join(uploadDir, 'u-'));
+    // A dropped folder arrives file by file with the same `batch` and each file's path inside the folder.
+    const batch = url.searchParams.get('batch');
+    if (batch !== null && !/^[A-Za-z0-9-]{1,64}$/.test(batch)) {
+      res.writeHead(400, { ...headers, 'content-type': 'text/plain; charset=utf-8' }).end('Layerbench: a batch id is letters, digits and dashes.');
+      return;
+    }
+    const segments = (url.searchParams.get('name') ?? 'upload.csv')
+      .split(/[\\/]+/)
+      .map((seg) => seg.replace(/[^\w.\- ]+/g, '_'))
+      .filter((seg) => seg !== '' && seg !== '.' && seg !== '..');
+    const name = batch === null ? (segments.at(-1) ?? 'upload.csv') : segments.join('/') || 'upload';
+    const dir = batch === null ? await fsp.mkdtemp(path.join(uploadDir, 'u-')) : path.join(uploadDir, `b-${batch}`);
     const file = path.join(dir, name);
+    await fsp.mkdir(path.dirname(file), { recursive: true });
     let received = 0;
     const cap = new Transform({
       transform(chunk: Buffer, _enc, done) {
@@ -187,11 +204,11 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       await pipeline(body, cap, createWriteStream(file, { flags: 'wx', mode: 0o600 }));
     } catch (e) {
       req.unpipe(body);
-      await fsp.rm(dir, { recursive: true, force: true });
+      await fsp.rm(batch === null ? dir : file, { recursive: true, force: true });
       if (e instanceof UploadTooLarge) return tooLarge();
       throw e;
     }
-    res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ path: file }));
+    res.writeHead(200, { ...headers, 'content-type': 'application/json' }).end(JSON.stringify({ path: file, dir }));
   }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });

@@ -8,13 +8,14 @@ import { openSqlite } from './sqlite.js';
 import { claimOwnership, releaseOwnership } from './owner.js';
 import { AppError } from '../../shared/errors.js';
 import type { ProjectInfo } from '../../shared/api/projects.js';
-import type { Dataset, DatasetConfig } from '../../shared/dataset.js';
+import type { Dataset, DatasetConfig, ImageDataset, TabularDataset } from '../../shared/dataset.js';
 import type { Evaluation } from '../../shared/evaluation.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import type { MetricPoint, Run, RunSummary } from '../../shared/training.js';
 import { fromJson, fromJsonOrNull, toJson } from './json.js';
 import { migrate, readFileVersion, assertReadable, schemaVersion } from './migrate.js';
 import type { Db } from './migrations/index.js';
+import { ImageStore, type NewItem } from './image-store.js';
 
 export const PROJECT_FILE = 'project.lbproj';
 export const INTERRUPTED_MESSAGE = 'Interrupted: Layerbench closed while this run was training.';
@@ -31,7 +32,7 @@ export type CheckpointKind = 'best' | 'last';
 export type RunPatch = Partial<Pick<RunSummary, 'status' | 'error' | 'backend' | 'epochsDone' | 'finalLogs' | 'samplesPerSec' | 'endedAt' | 'earlyStopping'>>;
 
 interface DatasetRow {
-  id: string; name: string; kind: 'tabular'; source_name: string; sha256: string; bytes: number;
+  id: string; name: string; kind: Dataset['kind']; source_name: string; sha256: string; bytes: number;
   profile: string; config: string; created_at: string;
 }
 
@@ -61,6 +62,8 @@ const RUN_SELECT = `SELECT runs.*, EXISTS (SELECT 1 FROM run_weights w WHERE w.r
 export class ProjectStore {
   readonly mediaDir: string;
   readonly cacheDir: string;
+  /** Classes, images and boxes of image datasets. */
+  readonly images: ImageStore;
 
   private constructor(
     readonly dir: string,
@@ -68,6 +71,7 @@ export class ProjectStore {
   ) {
     this.mediaDir = path.join(dir, 'media');
     this.cacheDir = path.join(dir, 'cache');
+    this.images = new ImageStore(db);
   }
 
   /** Makes a new project in `dir` (created if missing). Refuses a folder that already holds one. */
@@ -137,6 +141,18 @@ export class ProjectStore {
       .run(d.id, d.name, d.kind, d.sourceName, d.sha256, d.bytes, toJson(d.profile), toJson(d.config), d.createdAt);
   }
 
+  /** An image dataset with its classes and images, in one transaction: all of it or nothing. */
+  insertImageDataset(d: ImageDataset, classes: string[], items: NewItem[]): void {
+    this.db.transaction(() => {
+      this.insertDataset(d);
+      this.images.insertImages(d.id, classes, items);
+    })();
+  }
+
+  updateImageDatasetProfile(id: string, profile: ImageDataset['profile']): void {
+    this.changeOne('dataset', id, 'UPDATE datasets SET profile = ? WHERE id = ?', toJson(profile), id);
+  }
+
   listDatasets(): Dataset[] {
     return (this.db.prepare('SELECT * FROM datasets ORDER BY created_at, rowid').all() as DatasetRow[]).map(datasetFromRow);
   }
@@ -145,6 +161,21 @@ export class ProjectStore {
     const row = this.db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined;
     if (!row) throw notFound('dataset', id);
     return datasetFromRow(row);
+  }
+
+  /** The dataset, which must be a table: what the CSV pipeline (training, evaluation, templates) reads. */
+  getTabularDataset(id: string): TabularDataset {
+    const d = this.getDataset(id);
+    if (d.kind !== 'tabular')
+      throw new AppError('WRONG_DATASET_KIND', `Dataset '${d.name}' holds images; this needs a table (CSV) dataset.`, { datasetId: id, kind: d.kind });
+    return d;
+  }
+
+  getImageDataset(id: string): ImageDataset {
+    const d = this.getDataset(id);
+    if (d.kind !== 'images')
+      throw new AppError('WRONG_DATASET_KIND', `Dataset '${d.name}' is a table (CSV); this needs an image dataset.`, { datasetId: id, kind: d.kind });
+    return d;
   }
 
   updateDatasetConfig(id: string, config: DatasetConfig): void {
@@ -366,10 +397,11 @@ function notFound(what: 'dataset' | 'run', id: string): AppError {
 }
 
 function datasetFromRow(r: DatasetRow): Dataset {
+  // The kind column says which profile and config shapes the JSON holds.
   return {
     id: r.id, name: r.name, kind: r.kind, sourceName: r.source_name, sha256: r.sha256, bytes: r.bytes,
     profile: fromJson(r.profile), config: fromJson(r.config), createdAt: r.created_at,
-  };
+  } as Dataset;
 }
 
 function summaryFromRow(r: RunRow): RunSummary {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './contract.js';
-import type { Dataset, FeatureLayout } from '../dataset.js';
+import type { Dataset, FeatureLayout, ImageDataset, TabularDataset } from '../dataset.js';
 
 const id = z.string().min(1);
 
@@ -36,7 +36,7 @@ export const datasetsSpec = {
   list: method<Dataset[]>()(z.object({})),
   get: method<Dataset>()(z.object({ id })),
   /** Imports a CSV file on the machine that runs the core; emits `import.progress`. */
-  importCsv: method<Dataset>()(
+  importCsv: method<TabularDataset>()(
     z.object({
       path: z.string().min(1),
       name: z.string().trim().min(1).max(200).optional(),
@@ -44,9 +44,32 @@ export const datasetsSpec = {
       importId: z.string().min(1).max(100).optional(),
     }),
   ),
+  /**
+   * Imports images from a folder or file on the machine that runs the core: class folders, plain
+   * folders, IDX, COCO, Pascal VOC, YOLO, or a video (sampled into frames). Bad files are listed
+   * in the dataset's profile and the rest imported; emits `import.progress`.
+   */
+  importImages: method<ImageDataset>()(
+    z.object({
+      path: z.string().min(1),
+      name: z.string().trim().min(1).max(200).optional(),
+      importId: z.string().min(1).max(100).optional(),
+      video: z
+        .object({
+          everyFrames: z.number().int().min(1).optional(),
+          everySeconds: z.number().positive().optional(),
+          skipSimilar: z.boolean().optional(),
+        })
+        .optional(),
+    }),
+  ),
+  /** Writes an image dataset's images and confirmed labels as COCO, Pascal VOC or YOLO, with its split. */
+  exportImages: method<{ dir: string; images: number }>()(
+    z.object({ id, format: z.enum(['coco', 'voc', 'yolo']), dir: z.string().min(1).optional() }),
+  ),
   /** Stops an import in progress; the project is left as it was before it began. */
   cancelImport: method<void>()(z.object({ importId: z.string() })),
-  configure: method<Dataset>()(z.object({ id, config: datasetConfigSchema })),
+  configure: method<TabularDataset>()(z.object({ id, config: datasetConfigSchema })),
   layout: method<FeatureLayout>()(z.object({ id })),
   rename: method<Dataset>()(z.object({ id, name: z.string().trim().min(1).max(200) })),
   remove: method<void>()(z.object({ id })),

@@ -3,6 +3,7 @@ import type { FeatureApi, FeatureHandlers } from './contract.js';
 import { datasetsSpec } from './datasets.js';
 import { evaluationSpec } from './evaluation.js';
 import { exportSpec } from './export.js';
+import { labelsSpec, type PrelabelProgress } from './labels.js';
 import { modelsSpec } from './models.js';
 import { projectsSpec } from './projects.js';
 import { trainingSpec } from './training.js';
@@ -12,6 +13,7 @@ import type { TrainingProgress, TrainingStatusEvent } from '../training.js';
 export const apiSpec = {
   projects: projectsSpec,
   datasets: datasetsSpec,
+  labels: labelsSpec,
   models: modelsSpec,
   training: trainingSpec,
   evaluation: evaluationSpec,
@@ -28,9 +30,10 @@ export interface ApiEvents {
   'import.progress': ImportProgress;
   'training.progress': TrainingProgress;
   'training.status': TrainingStatusEvent;
+  'prelabel.progress': PrelabelProgress;
 }
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES: EventName[] = ['import.progress', 'training.progress', 'training.status'];
+export const EVENT_NAMES: EventName[] = ['import.progress', 'training.progress', 'training.status', 'prelabel.progress'];
 
 /** "feature.method" for every method, the wire name used by both transports. */
 export function methodNames(): string[] {

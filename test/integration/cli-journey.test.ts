@@ -11,7 +11,7 @@ import { runCli, lastJson } from '../helpers/cli.js';
 import { loadExportedModel } from '../helpers/tfjs-files.js';
 import { loadBackend } from '../../main/engine/backend.js';
 import { prepareTabular, unscaleTarget } from '../../main/importers/csv/prepare.js';
-import type { Dataset } from '../../shared/dataset.js';
+import type { Dataset, TabularDataset } from '../../shared/dataset.js';
 import type { BackendInfo, RunSummary } from '../../shared/training.js';
 import type { RegressionEvaluation } from '../../shared/evaluation.js';
 
@@ -41,7 +41,7 @@ describe('CLI journey (J1)', () => {
       home,
     );
     expect(imported.code, imported.stderr).toBe(0);
-    const { dataset, layout } = lastJson<{ dataset: Dataset; layout: { inputShape: number[]; task: string } }>(imported);
+    const { dataset, layout } = lastJson<{ dataset: TabularDataset; layout: { inputShape: number[]; task: string } }>(imported);
     expect(dataset.profile.rowCount).toBe(HOURS);
     expect(layout.inputShape).toEqual([1, 8]);
     expect(layout.task).toBe('regression');

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach } from 'vitest';
-import { defaultDatasetConfig, type CsvProfile, type Dataset } from '../../../shared/dataset.js';
+import { defaultDatasetConfig, type CsvProfile, type TabularDataset } from '../../../shared/dataset.js';
 import type { Evaluation } from '../../../shared/evaluation.js';
 import { stackToGraph, type ModelGraph } from '../../../shared/graph.js';
 import { DEFAULT_TRAIN_SETTINGS, type MetricPoint, type Run } from '../../../shared/training.js';
@@ -33,7 +33,7 @@ export const profile: CsvProfile = {
   preview: [['1', 'NE', '10'], ['2', 'SW', '']],
 };
 
-export function dataset(id = 'ds1', createdAt = '2024-01-01T00:00:00.000Z'): Dataset {
+export function dataset(id = 'ds1', createdAt = '2024-01-01T00:00:00.000Z'): TabularDataset {
   return {
     id, name: `Dataset ${id}`, kind: 'tabular', sourceName: 'pollution.csv', sha256: 'ab'.repeat(32), bytes: 1234,
     profile, config: defaultDatasetConfig(profile), createdAt,

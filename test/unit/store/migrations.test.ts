@@ -90,10 +90,31 @@ describe('004-run-checkpoints', () => {
     migrate(db, MIGRATIONS.slice(0, 3));
     db.prepare(`INSERT INTO meta (key, value) VALUES ('name', 'kept')`).run();
     expect(tables(db)).not.toContain('run_checkpoints');
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db, MIGRATIONS.slice(0, 4))).toEqual([4]);
     expect(schemaVersion(db)).toBe(4);
     expect(columns(db, 'run_checkpoints')).toEqual(['run_id', 'kind', 'epoch', 'logs', 'model_topology', 'weight_specs', 'weight_data', 'saved_at']);
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'name'`).get()).toEqual({ value: 'kept' });
+    db.close();
+  });
+});
+
+describe('005-images', () => {
+  it('adds classes, images and boxes to a version-4 file, keeping its datasets', () => {
+    const { db } = openFile();
+    migrate(db, MIGRATIONS.slice(0, 4));
+    db.prepare(
+      `INSERT INTO datasets (id, name, kind, source_name, sha256, bytes, profile, config, created_at) VALUES ('d1', 'pm', 'tabular', 'pm.csv', 'ab', 1, '{}', '{}', 'now')`,
+    ).run();
+    expect(tables(db)).not.toContain('items');
+    expect(migrate(db)).toEqual([5]);
+    expect(schemaVersion(db)).toBe(5);
+    expect(tables(db)).toEqual(expect.arrayContaining(['label_classes', 'items', 'boxes']));
+    expect(columns(db, 'boxes')).toEqual(['id', 'item_id', 'class_id', 'x', 'y', 'w', 'h', 'status', 'score', 'source']);
+    expect(db.prepare('SELECT id, kind FROM datasets').all()).toEqual([{ id: 'd1', kind: 'tabular' }]);
+    // A box's status is one of two words; anything else is refused by the file itself.
+    db.prepare(`INSERT INTO label_classes (id, dataset_id, name, key, color, position) VALUES (1, 'd1', 'person', '1', '#fff', 0)`).run();
+    db.prepare(`INSERT INTO items (id, dataset_id, position, sha256, ext, rel_path, width, height) VALUES (1, 'd1', 0, 'cd', '.jpg', 'a.jpg', 10, 10)`).run();
+    expect(() => db.prepare(`INSERT INTO boxes (item_id, class_id, x, y, w, h, status) VALUES (1, 1, 0, 0, 1, 1, 'maybe')`).run()).toThrow(/CHECK/);
     db.close();
   });
 });
