@@ -33,6 +33,7 @@ export async function probeVideo(decoder: VideoDecoder, file: string, opts: { si
   try {
     const st = await fsp.stat(file);
     if (!st.isFile()) throw new VideoError(name, `Expected a video file at ${file}, found a folder.`);
+    if (st.size === 0) throw new VideoError(name, `Expected a video in '${name}', found an empty file.`);
   } catch (e) {
     if (e instanceof VideoError) throw e;
     throw new VideoError(name, `Cannot read the video ${file}: ${ioReason(e)}.`);
@@ -102,7 +103,8 @@ function norm(deg: number): number {
 function rate(s: string | undefined): number | null {
   if (!s) return null;
   const v = s.endsWith('k') ? Number(s.slice(0, -1)) * 1000 : Number(s);
-  return Number.isFinite(v) && v > 0 && v < 10_000 ? v : null;
+  // WebM from browsers says "1k tbr": its time base, not a frame rate.
+  return Number.isFinite(v) && v > 0 && v < 1000 ? v : null;
 }
 
 /** `ffmpeg -i file` exits 1 ("At least one output file must be specified") after printing what it found. */
