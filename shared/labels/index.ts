@@ -6,3 +6,4 @@ export * from './draft.js';
 export * from './history.js';
 export * from './keys.js';
 export * from './virtual-grid.js';
+export * from './drag.js';
