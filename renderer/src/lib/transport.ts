@@ -124,6 +124,40 @@ export async function uploadFile(file: File, onProgress?: (fraction: number) => 
   });
 }
 
+/**
+ * Uploads the files of a dropped or picked folder to the serve-mode host, keeping their paths
+ * inside the folder, and returns the folder's path there. Four at a time; `onProgress` gets files
+ * and bytes sent so far. Stops (with a CancelledError-like rejection) when `signal` aborts.
+ */
+export async function uploadFolder(
+  files: { file: File; relPath: string }[],
+  onProgress?: (p: { files: number; filesTotal: number; bytes: number; bytesTotal: number }) => void,
+  signal?: AbortSignal,
+): Promise<string> {
+  const batch = crypto.randomUUID();
+  const bytesTotal = files.reduce((n, f) => n + f.file.size, 0);
+  let sent = 0;
+  let bytes = 0;
+  let dir: string | null = null;
+  let next = 0;
+  const one = async () => {
+    while (next < files.length) {
+      if (signal?.aborted) throw new DOMException('Upload cancelled.', 'AbortError');
+      const { file, relPath } = files[next++]!;
+      const url = `upload?token=${encodeURIComponent(serveToken())}&batch=${batch}&name=${encodeURIComponent(relPath)}`;
+      const res = await fetch(url, { method: 'POST', body: file, signal });
+      if (!res.ok) throw new Error(`Upload of ${relPath} failed: ${res.status} ${await res.text()}`);
+      dir ??= ((await res.json()) as { dir: string }).dir;
+      sent++;
+      bytes += file.size;
+      onProgress?.({ files: sent, filesTotal: files.length, bytes, bytesTotal });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(4, files.length) }, one));
+  if (!dir) throw new Error('Nothing was uploaded: the folder is empty.');
+  return dir;
+}
+
 export function connectApi(onConnection?: (connected: boolean) => void): ApiClient {
   return createClient(window.layerbench ? desktopTransport(window.layerbench) : socketTransport(onConnection));
 }

@@ -5,18 +5,20 @@
 import { connectApi, desktopHost } from '../lib/transport.js';
 import type { ApiClient } from '../../../shared/api/client.js';
 import type { ProjectInfo, RecentProject } from '../../../shared/api/index.js';
-import type { Dataset, DatasetConfig, FeatureLayout, ImportProgress } from '../../../shared/dataset.js';
+import type { Dataset, DatasetConfig, FeatureLayout, ImageDataset, ImportProgress } from '../../../shared/dataset.js';
 import type { ModelGraph } from '../../../shared/graph.js';
 import { DEFAULT_TRAIN_SETTINGS, type RunSummary, type TrainSettings } from '../../../shared/training.js';
 import { isCancelled } from '../../../shared/errors.js';
 import { LiveRun } from './live.svelte.js';
 import { GraphEditorState } from './graph-editor.svelte.js';
+import { LabelState } from './labels.svelte.js';
 import type { TemplateId } from '../../../shared/api/models.js';
 import { TEMPLATE_INFO } from '../../../shared/templates.js';
 
 export const VIEWS = [
   { id: 'projects', label: 'Projects', needsProject: false },
   { id: 'data', label: 'Data', needsProject: true },
+  { id: 'label', label: 'Label', needsProject: true },
   { id: 'model', label: 'Model', needsProject: true },
   { id: 'train', label: 'Train', needsProject: true },
   { id: 'evaluate', label: 'Evaluate', needsProject: true },
@@ -55,9 +57,12 @@ export class AppState {
   readonly live = new LiveRun();
   /** The graph editor's state lives as long as the project is open, so undo survives switching views. */
   readonly editor = new GraphEditorState((graph) => void this.setModel(graph));
+  /** The Label view's state: like the editor's, its undo lasts as long as the project is open. */
+  readonly labels: LabelState;
 
   constructor() {
     this.api = connectApi((c) => (this.connected = c));
+    this.labels = new LabelState(this.api);
     if (this.desktop) this.connected = true;
     this.api.on('import.progress', (p) => (this.importProgress = p.done ? null : p));
     this.api.on('training.progress', (p) => this.live.onProgress(p));
@@ -115,6 +120,7 @@ export class AppState {
     this.runs = [];
     this.layouts = {};
     this.selectedRunId = null;
+    this.labels.reset();
     const [datasets, model, runs] = await Promise.all([
       this.api.datasets.list({}),
       this.api.models.get({}),
@@ -125,14 +131,14 @@ export class AppState {
     this.editor.reset(model);
     this.runs = sortRuns(runs);
     this.selectedDatasetId = datasets[0]?.id ?? null;
-    this.trainDatasetId = datasets[0]?.id ?? null;
+    this.trainDatasetId = datasets.find((d) => d.kind === 'tabular')?.id ?? null;
     this.selectedRunId = this.runs.find((r) => r.hasWeights)?.id ?? null;
     const running = this.runs.find((r) => r.status === 'running' || r.status === 'paused');
     if (running) {
       this.live.begin(running.id);
       this.live.backend = running.backend ?? null;
     }
-    if (this.selectedDatasetId) void this.refreshLayout(this.selectedDatasetId);
+    if (this.selectedDataset?.kind === 'tabular') void this.refreshLayout(this.selectedDataset.id);
   }
 
   createProject(dir: string, name?: string): Promise<boolean> {
@@ -186,6 +192,23 @@ export class AppState {
     }
   }
 
+  /** Imports images from a folder or file on the host; the dataset it makes is selected. */
+  async importImages(path: string, opts: { name?: string; video?: { everySeconds?: number; everyFrames?: number; skipSimilar?: boolean } } = {}): Promise<ImageDataset | undefined> {
+    const importId = crypto.randomUUID();
+    this.importProgress = { importId, file: opts.name ?? path, bytesRead: 0, bytesTotal: 1, rows: 0, done: false, phase: 'scanning', images: 0, imagesTotal: 0, problems: 0 };
+    try {
+      const d = await this.api.datasets.importImages({ path, name: opts.name, importId, video: opts.video });
+      this.datasets = [...this.datasets.filter((x) => x.id !== d.id), d];
+      this.selectedDatasetId = d.id;
+      return d;
+    } catch (e) {
+      if (!isCancelled(e)) this.error = e instanceof Error ? e.message : String(e);
+      return undefined;
+    } finally {
+      this.importProgress = null;
+    }
+  }
+
   async cancelImport(): Promise<void> {
     const p = this.importProgress;
     if (p) await this.attempt(() => this.api.datasets.cancelImport({ importId: p.importId }));
@@ -205,7 +228,7 @@ export class AppState {
     if (!ok) return;
     this.datasets = this.datasets.filter((d) => d.id !== id);
     if (this.selectedDatasetId === id) this.selectedDatasetId = this.datasets[0]?.id ?? null;
-    if (this.trainDatasetId === id) this.trainDatasetId = this.datasets[0]?.id ?? null;
+    if (this.trainDatasetId === id) this.trainDatasetId = this.datasets.find((d) => d.kind === 'tabular')?.id ?? null;
   }
 
   async refreshLayout(id: string): Promise<LayoutState> {
