@@ -169,7 +169,8 @@ export function ffmpegArgs(decoder: VideoDecoder, file: string, info: Pick<Video
     s.everyFrames !== undefined
       ? `select='not(mod(n\\,${s.everyFrames}))'`
       : // Keep the first frame at or after each multiple of S; the next multiple is kept in variable 0, so there is no drift.
-        `select='if(gte(t\\,ld(0))\\,st(0\\,floor(t/${s.everySeconds})*${s.everySeconds}+${s.everySeconds}))'`;
+        // 0.1 ms of slack absorbs floating point (0.6 / 0.2 = 2.9999999999999996), far below any frame interval.
+        `select='if(gte(t+0.0001\\,ld(0))\\,st(0\\,(floor((t+0.0001)/${s.everySeconds})+1)*${s.everySeconds}))'`;
   // Without vfr ffmpeg would duplicate frames to keep the input's rate; -vsync is deprecated from 5.1 on, for -fps_mode.
   const vfr = decoderMajor(decoder) >= 6 ? ['-fps_mode', 'vfr'] : ['-vsync', 'vfr'];
   return [

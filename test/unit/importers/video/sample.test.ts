@@ -74,6 +74,12 @@ describe('planVideoImport: sampling', () => {
     expect(indexes(plan)).toEqual([0, 63, 125, 188]);
   });
 
+  it('keeps exactly one frame per interval when the interval is a whole number of frames', async () => {
+    // 0.2 s is 5 frames at 25 fps; 0.6 / 0.2 is 2.9999999999999996 in floating point, which must not add a frame.
+    const plan = await planVideoImport(at('clip.mp4'), { everySeconds: 0.2, skipSimilar: false }, { decoder });
+    expect(indexes(plan)).toEqual(Array.from({ length: 50 }, (_, k) => k * 5));
+  });
+
   it('keeps every N-th frame with everyFrames', async () => {
     const every50 = await planVideoImport(at('clip.mp4'), { everyFrames: 50, skipSimilar: false }, { decoder });
     expect(indexes(every50)).toEqual([0, 50, 100, 150, 200]);
