@@ -16,12 +16,17 @@ export function sniffVideo(b: Uint8Array): VideoContainer | null {
   return null;
 }
 
+/** A video extension, whatever the bytes: for routing a damaged .mp4 to the video importer, which then says what is wrong with it. */
+export function isVideoName(path: string): boolean {
+  return (VIDEO_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase());
+}
+
 /**
  * A video extension and a video signature. `head` is the file's first bytes (16 are enough);
  * without it the first bytes are read from `path`.
  */
 export function matchVideo(path: string, head?: Uint8Array): boolean {
-  if (!(VIDEO_EXTENSIONS as readonly string[]).includes(extname(path).toLowerCase())) return false;
+  if (!isVideoName(path)) return false;
   return sniffVideo(head ?? readHead(path, 16)) !== null;
 }
 

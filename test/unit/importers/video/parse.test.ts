@@ -1,7 +1,7 @@
 /** The pure parts: ffmpeg's text output, the MJPEG splitter, the file signatures. */
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { ffmpegReason, frameName, matchVideo, parseFfmpegVersion, parseProbe, sniffVideo } from '../../../../main/importers/video/index.js';
+import { ffmpegReason, frameName, isVideoName, matchVideo, parseFfmpegVersion, parseProbe, sniffVideo } from '../../../../main/importers/video/index.js';
 import { MjpegSplitter } from '../../../../main/importers/video/mjpeg.js';
 
 describe('parseProbe', () => {
@@ -118,6 +118,7 @@ describe('matchVideo and names', () => {
     expect(matchVideo('photo.heic', ftyp)).toBe(false);
     expect(matchVideo('clip.mp4', Uint8Array.from(Buffer.from('RIFF\x10\x00\x00\x00WAVEfmt ')))).toBe(false);
     expect(matchVideo('clip.mkv', new Uint8Array(0))).toBe(false);
+    expect([isVideoName('clip.mkv'), isVideoName('a/b/CLIP.M4V'), isVideoName('clip.mp4.txt')]).toEqual([true, true, false]);
   });
 
   it('names frames so they sort by time', () => {
