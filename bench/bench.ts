@@ -9,6 +9,10 @@
  * `npm run bench -- graph [--nodes 50,200,400] [--iterations N] [--json]`
  * Times the graph editor's per-edit work (shape inference and validation) on large graphs; see graph.ts.
  *
+ * `npm run bench -- label [--images N] [--steps N] [--prelabel N] [--json]`
+ * The labelling loop on a generated project: import throughput, "next image" latency in Chromium,
+ * pre-label throughput; see label.ts.
+ *
  * `all` runs graph here, then j1, j2 and j3 each in a fresh process, so each peak RSS is its own.
  */
 import { parseArgs } from 'node:util';
@@ -23,6 +27,7 @@ import { FASHION_MNIST_DIR, J2_CLASSES, J2_SIDE, loadJ2 } from './j2-data.js';
 import { generateJ3, oneHot, J3_ANSWERS, J3_CHANNELS, J3_SIDE, J3_VOCABULARY, J3_WORDS } from './j3-data.js';
 import { findTorchPython, runPeer, writeArray, type PeerPython, type PeerResult, type PeerSpec } from './peers/peer.js';
 import { runGraphBench } from './graph.js';
+import { runLabelBenchCli } from './label.js';
 import { profileCsv } from '../main/importers/csv/index.js';
 import { prepareTabular } from '../main/importers/csv/prepare.js';
 import { loadBackend, threadsForModel } from '../main/engine/backend.js';
@@ -435,6 +440,9 @@ const OPTIONS = {
   data: { type: 'string' },
   nodes: { type: 'string' },
   iterations: { type: 'string' },
+  images: { type: 'string' },
+  steps: { type: 'string' },
+  prelabel: { type: 'string' },
 } as const;
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -484,11 +492,18 @@ function parseCommandLine() {
 async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine();
   const what = positionals[0] ?? 'j1';
-  if (!['j1', 'j2', 'j3', 'graph', 'all'].includes(what)) {
-    console.error(`Unknown benchmark '${what}'. Benchmarks: j1, j2, j3, graph, all.`);
+  if (!['j1', 'j2', 'j3', 'graph', 'label', 'all'].includes(what)) {
+    console.error(`Unknown benchmark '${what}'. Benchmarks: j1, j2, j3, graph, label, all.`);
     process.exit(2);
   }
   const json = values.json ?? false;
+  if (what === 'label')
+    return runLabelBenchCli({
+      images: positiveInt('images', values.images) ?? 10_000,
+      steps: positiveInt('steps', values.steps) ?? 300,
+      prelabel: values.prelabel === '0' ? 0 : (positiveInt('prelabel', values.prelabel) ?? 20),
+      json,
+    });
   const options = what === 'graph' ? null : journeyOptions(values);
   if (what === 'graph' || what === 'all') {
     runGraphBench({

@@ -11,7 +11,7 @@ import { AppError, CancelledError } from '../../shared/errors.js';
 import type { ImageImportPlan, ImportProblem, ImportedImage } from '../../shared/images.js';
 import { planImageImport } from '../importers/images/index.js';
 import { ingestImage } from '../importers/images/ingest.js';
-import { matchVideo, planVideoImport, type VideoSampling } from '../importers/video/index.js';
+import { isVideoName, planVideoImport, type VideoSampling } from '../importers/video/index.js';
 import type { NewItem } from '../store/image-store.js';
 import type { CoreContext } from '../core.js';
 
@@ -43,7 +43,8 @@ export async function importImages(ctx: CoreContext, req: ImageImportRequest): P
   const written: { sha256: string; ext: string }[] = [];
   try {
     progress({ phase: 'scanning', images: 0, imagesTotal: 0, problems: 0 }, true);
-    const isVideo = (await fsp.stat(src)).isFile() && matchVideo(src);
+    // By name: a damaged .mp4 goes to the video importer, which says what is wrong with it.
+    const isVideo = (await fsp.stat(src)).isFile() && isVideoName(src);
     const plan: ImageImportPlan = isVideo
       ? await planVideoImport(src, req.video ?? {}, {
           signal: abort.signal,

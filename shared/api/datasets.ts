@@ -59,7 +59,10 @@ export const datasetsSpec = {
           everyFrames: z.number().int().min(1).optional(),
           everySeconds: z.number().positive().optional(),
           skipSimilar: z.boolean().optional(),
+          /** Frames at least this similar to the last one kept are skipped (0–1, default 0.995). */
+          similarity: z.number().min(0).max(1).optional(),
         })
+        .refine((v) => v.everyFrames === undefined || v.everySeconds === undefined, 'a frame every N frames or every S seconds, not both')
         .optional(),
     }),
   ),

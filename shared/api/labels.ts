@@ -80,6 +80,8 @@ export interface ItemPage {
 export interface ApplyResult {
   /** Apply this to undo the op; null when the op changed nothing (nothing to undo). */
   inverse: LabelOp | null;
+  /** The op the core built and applied (split, accept proposals): what a redo applies again. */
+  op?: LabelOp;
   /** The items the op touched, as they are now (counters updated). */
   items: ImageItem[];
   /** The boxes of those items, as they are now. */

@@ -4,7 +4,8 @@
  */
 export const API_METHODS = {
   projects: ['create', 'open', 'close', 'current', 'recent'],
-  datasets: ['list', 'get', 'importCsv', 'cancelImport', 'configure', 'layout', 'rename', 'remove'],
+  datasets: ['list', 'get', 'importCsv', 'importImages', 'exportImages', 'cancelImport', 'configure', 'layout', 'rename', 'remove'],
+  labels: ['items', 'itemIds', 'item', 'boxes', 'classes', 'addClass', 'updateClass', 'apply', 'acceptProposals', 'stats', 'split', 'proposers', 'prelabel', 'cancelPrelabel'],
   models: ['get', 'set', 'fromTemplate', 'importKeras'],
   training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
   evaluation: ['run', 'get'],

@@ -6,14 +6,20 @@
  */
 import type { ApiClient } from '../../../shared/api/client.js';
 import type { ApplyResult, LabelOp, NewBox, PrelabelProgress, ProposerInfo } from '../../../shared/api/labels.js';
+import { History, nudgeKey } from '../../../shared/labels/history.js';
 import type { Box, BoxGeometry, ImageDatasetStats, ImageItem, ItemFilter, LabelClass } from '../../../shared/images.js';
 
 export const PAGE_SIZE = 200;
 
-/** One undoable edit: the op that reverses it, and what to call it in the Undo button's title. */
-interface Step {
-  inverse: LabelOp;
-  label: string;
+/**
+ * The op as it can be re-applied exactly: boxes it added carry the ids the core gave them, so a
+ * redo brings back the same boxes and later steps that name them still apply.
+ */
+export function exactOp(op: LabelOp, inverse: LabelOp): LabelOp {
+  if (op.kind !== 'addBoxes') return op;
+  const del = inverse.kind === 'deleteBoxes' ? inverse : inverse.kind === 'batch' ? inverse.ops.find((o) => o.kind === 'deleteBoxes') : undefined;
+  if (!del || del.kind !== 'deleteBoxes' || del.ids.length !== op.boxes.length) return op;
+  return { kind: 'addBoxes', boxes: op.boxes.map((b, i) => ({ ...b, id: del.ids[i]! })) };
 }
 
 export class LabelState {
@@ -42,8 +48,9 @@ export class LabelState {
   threshold = $state(0.5);
 
   private boxCache = new Map<number, Box[]>();
-  private undoStack = $state<Step[]>([]);
-  private redoStack = $state<Step[]>([]);
+  private readonly history = new History<LabelOp>();
+  /** Bumped on every history change: History is plain TS, this makes canUndo/canRedo reactive. */
+  private historyVersion = $state(0);
 
   proposers = $state<ProposerInfo[]>([]);
   prelabel = $state<PrelabelProgress | null>(null);
@@ -61,16 +68,12 @@ export class LabelState {
   }
 
   get canUndo(): boolean {
-    return this.undoStack.length > 0;
+    void this.historyVersion;
+    return this.history.canUndo;
   }
   get canRedo(): boolean {
-    return this.redoStack.length > 0;
-  }
-  get undoLabel(): string | null {
-    return this.undoStack.at(-1)?.label ?? null;
-  }
-  get redoLabel(): string | null {
-    return this.redoStack.at(-1)?.label ?? null;
+    void this.historyVersion;
+    return this.history.canRedo;
   }
 
   /** The item at an index of the filtered list, if its page has arrived. */
@@ -87,8 +90,8 @@ export class LabelState {
   /** Forgets everything: another project was opened. */
   reset(): void {
     this.datasetId = null;
-    this.undoStack = [];
-    this.redoStack = [];
+    this.history.clear();
+    this.historyVersion++;
     this.selection = new Set();
     this.boxCache.clear();
     this.pages = {};
@@ -106,8 +109,8 @@ export class LabelState {
   async open(datasetId: string): Promise<void> {
     if (this.datasetId !== datasetId) {
       this.datasetId = datasetId;
-      this.undoStack = [];
-      this.redoStack = [];
+      this.history.clear();
+      this.historyVersion++;
       this.selection = new Set();
       this.boxCache.clear();
       this.filter = { status: 'all', sort: 'added' };
@@ -236,36 +239,39 @@ export class LabelState {
 
   // ── Edits ─────────────────────────────────────────────────────────────────────────────
 
-  /** Applies an edit and puts its undo on the stack. */
-  async apply(op: LabelOp, label: string): Promise<ApplyResult | undefined> {
+  /**
+   * Applies an edit and puts its undo on the stack. Edits with the same `coalesce` key in quick
+   * succession (arrow-key nudges of one box) undo as one step.
+   */
+  async apply(op: LabelOp, opts: { coalesce?: string } = {}): Promise<ApplyResult | undefined> {
     const res = await this.send(op);
-    if (res) this.pushStep(res, label);
+    if (res) this.pushStep(op, res, opts.coalesce);
     return res;
   }
 
-  private pushStep(res: ApplyResult, label: string): void {
+  private pushStep(op: LabelOp, res: ApplyResult, coalesce?: string): void {
     if (!res.inverse) return;
-    this.undoStack = [...this.undoStack, { inverse: res.inverse, label }].slice(-1000);
-    this.redoStack = [];
+    this.history.push(exactOp(op, res.inverse), res.inverse, coalesce ? { coalesceKey: coalesce } : {});
+    this.historyVersion++;
   }
 
   async undo(): Promise<void> {
-    const step = this.undoStack.at(-1);
-    if (!step) return;
-    const res = await this.send(step.inverse);
-    if (!res) return;
-    this.undoStack = this.undoStack.slice(0, -1);
-    // The core's answer is the exact redo (it names boxes by the ids they had).
-    if (res.inverse) this.redoStack = [...this.redoStack, { inverse: res.inverse, label: step.label }];
+    const op = this.history.undo();
+    if (!op) return;
+    if (!(await this.send(op))) this.history.revert('undo');
+    this.historyVersion++;
   }
 
   async redo(): Promise<void> {
-    const step = this.redoStack.at(-1);
-    if (!step) return;
-    const res = await this.send(step.inverse);
-    if (!res) return;
-    this.redoStack = this.redoStack.slice(0, -1);
-    if (res.inverse) this.undoStack = [...this.undoStack, { inverse: res.inverse, label: step.label }];
+    const op = this.history.redo();
+    if (!op) return;
+    if (!(await this.send(op))) this.history.revert('redo');
+    this.historyVersion++;
+  }
+
+  /** Ends a run of nudges that undo as one (another box or image was chosen). */
+  sealHistory(): void {
+    this.history.seal();
   }
 
   private async send(op: LabelOp): Promise<ApplyResult | undefined> {
@@ -307,7 +313,7 @@ export class LabelState {
     const ids = this.selection.size > 0 ? [...this.selection] : this.current ? [this.current.id] : [];
     if (ids.length === 0) return;
     const name = this.classById(classId)?.name ?? 'no class';
-    await this.apply({ kind: 'setClass', items: ids.map((itemId) => ({ itemId, classId })) }, ids.length === 1 ? `label as ${name}` : `label ${ids.length} images as ${name}`);
+    await this.apply({ kind: 'setClass', items: ids.map((itemId) => ({ itemId, classId })) });
     if (classId !== null) this.activeClassId = classId;
     if (ids.length === 1 && this.selection.size === 0 && opts.advance !== false) await this.next();
   }
@@ -317,25 +323,24 @@ export class LabelState {
     const classId = this.activeClassId ?? (await this.ensureClass('object'));
     const res = await this.apply(
       { kind: 'addBoxes', boxes: [{ itemId: this.current.id, classId, ...geom, status: 'confirmed', score: null, source: null }] },
-      'draw a box',
     );
     const made = res?.boxes.filter((b) => b.itemId === this.current?.id).at(-1);
     if (made) this.selectedBoxId = made.id;
   }
 
-  async changeBox(id: number, geom: Partial<BoxGeometry> & { classId?: number }, label = 'move a box'): Promise<void> {
+  /** Moves, resizes or reclassifies a box; `nudge` makes a run of arrow presses one undo step. */
+  async changeBox(id: number, geom: Partial<BoxGeometry> & { classId?: number }, opts: { nudge?: boolean } = {}): Promise<void> {
     const box = this.boxes.find((b) => b.id === id);
     // Adjusting a proposal makes it a person's box.
-    await this.apply({ kind: 'updateBoxes', boxes: [{ id, ...geom, ...(box?.status === 'proposal' ? { status: 'confirmed' as const } : {}) }] }, label);
+    await this.apply({ kind: 'updateBoxes', boxes: [{ id, ...geom, ...(box?.status === 'proposal' ? { status: 'confirmed' as const } : {}) }] }, opts.nudge ? { coalesce: nudgeKey(id) } : {});
   }
 
   async deleteBox(id: number): Promise<void> {
-    const box = this.boxes.find((b) => b.id === id);
-    await this.apply({ kind: 'deleteBoxes', ids: [id] }, box?.status === 'proposal' ? 'reject a proposal' : 'delete a box');
+    await this.apply({ kind: 'deleteBoxes', ids: [id] });
   }
 
   async acceptProposal(id: number): Promise<void> {
-    await this.apply({ kind: 'updateBoxes', boxes: [{ id, status: 'confirmed' }] }, 'accept a proposal');
+    await this.apply({ kind: 'updateBoxes', boxes: [{ id, status: 'confirmed' }] });
   }
 
   /** Accepts the proposals at or above the threshold on the current image (or the selection, or the whole dataset). */
@@ -346,7 +351,7 @@ export class LabelState {
     try {
       const res = await this.api.labels.acceptProposals({ datasetId: this.datasetId, minScore: this.threshold, itemIds });
       this.absorb(res);
-      this.pushStep(res, 'accept proposals');
+      if (res.op) this.pushStep(res.op, res);
       const n = res.boxes.filter((b) => b.status === 'confirmed').length;
       if (scope === 'dataset') await this.reload();
       return n;
@@ -377,12 +382,12 @@ export class LabelState {
       this.error = `The previous image (${prev.relPath}) has no confirmed boxes to copy.`;
       return;
     }
-    await this.apply({ kind: 'addBoxes', boxes: copies }, `copy ${copies.length} box${copies.length === 1 ? '' : 'es'} from the previous image`);
+    await this.apply({ kind: 'addBoxes', boxes: copies });
   }
 
   async markReviewed(): Promise<void> {
     if (!this.current) return;
-    await this.apply({ kind: 'setReviewed', items: [{ itemId: this.current.id, reviewed: true }] }, 'mark reviewed');
+    await this.apply({ kind: 'setReviewed', items: [{ itemId: this.current.id, reviewed: true }] });
   }
 
   // ── Classes, split, pre-label ───────────────────────────────────────────────────────────
@@ -421,7 +426,7 @@ export class LabelState {
     if (!this.datasetId) return;
     try {
       const res = await this.api.labels.split({ datasetId: this.datasetId, ...opts });
-      this.pushStep(res, 'split the dataset');
+      if (res.op) this.pushStep(res.op, res);
       await this.reload();
     } catch (e) {
       this.error = e instanceof Error ? e.message : String(e);

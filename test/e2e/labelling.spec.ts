@@ -1,0 +1,160 @@
+/**
+ * Labelling in the real UI (Debian's Chromium over serve mode), keyboard only once the folder is
+ * picked: import a folder of 20 photos, add two classes, give each image a box of a class drawn
+ * with the keys (N, arrows, Alt+arrows, Enter), copy boxes with R, retag a box (Tab, class key),
+ * undo/redo, restart the server, and find every label again. Screenshots in test/artifacts/e2e/.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+
+const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
+const IMAGES = 20;
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** 20 distinct 480×320 photos-to-be: a gradient with a bright figure that walks to the right. */
+async function writePhotos(dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  const w = 480;
+  const h = 320;
+  for (let i = 0; i < IMAGES; i++) {
+    const raw = Buffer.alloc(w * h * 3);
+    for (let p = 0; p < w * h; p++) {
+      raw[p * 3] = (p % w) / 2;
+      raw[p * 3 + 1] = 60 + i * 5;
+      raw[p * 3 + 2] = Math.floor(p / w) / 2;
+    }
+    for (let y = 80; y < 300; y++) raw.fill(235, (y * w + 40 + i * 15) * 3, (y * w + 100 + i * 15) * 3);
+    await sharp(raw, { raw: { width: w, height: h, channels: 3 } })
+      .jpeg()
+      .toFile(path.join(dir, `walk-${String(i).padStart(2, '0')}.jpg`));
+  }
+}
+
+async function openProject(page: Page, server: ServeProcess, dir: string, create: boolean): Promise<void> {
+  await page.goto(server.url);
+  await expect(page.getByTestId('status-connection')).toContainText(/connected/i);
+  if (create) {
+    await page.getByTestId('project-dir').fill(dir);
+    await page.getByTestId('project-name').fill('Walkers');
+    await page.getByTestId('create-project').click();
+  } else {
+    await page.getByTestId('open-dir').fill(dir);
+    await page.getByTestId('open-project').click();
+  }
+  await expect(page.getByTestId('status-project')).toContainText(path.basename(dir));
+}
+
+/** The boxes drawn on the canvas now: class label and status. */
+async function canvasBoxes(page: Page): Promise<{ label: string; status: string }[]> {
+  return page.locator('[data-testid="box-canvas"] [data-testid^="box-"][data-status]').evaluateAll((els) =>
+    els.map((e) => ({ label: e.querySelector('text')?.textContent ?? '', status: e.getAttribute('data-status') ?? '' })),
+  );
+}
+
+async function caption(page: Page): Promise<string> {
+  return (await page.getByTestId('label-caption').textContent()) ?? '';
+}
+
+test('label 20 images by keyboard, restart the server, every label is still there', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-label-'));
+  const home = path.join(tmp, 'home');
+  const project = path.join(tmp, 'walkers');
+  const photos = path.join(tmp, 'walk');
+  await writePhotos(photos);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+
+  /** The last image's two box classes, once one is retagged. */
+  let lastImage: string[] = [];
+  let server = await startServe(home);
+  try {
+    await openProject(page, server, project, true);
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('image-folder-input').setInputFiles(photos);
+    await expect(page.getByTestId('dataset-name')).toHaveText('walk');
+    await expect(page.getByTestId('dataset-row')).toContainText(`${IMAGES} images`);
+    await shot(page, 'label-01-imported');
+
+    await page.getByTestId('open-label').click();
+    await expect(page.getByTestId('label-count')).toContainText(`image 1 of ${IMAGES}`);
+    // Two classes, typed.
+    for (const name of ['person', 'bicycle']) {
+      await page.getByTestId('new-class').fill(name);
+      await page.getByTestId('new-class').press('Enter');
+    }
+    await expect(page.getByTestId('class-list')).toContainText('bicycle');
+    await page.getByTestId('new-class').blur();
+
+    // Each image: choose the class by its key (1 person, 2 bicycle on every fourth), a new box
+    // with N, move it with the arrows, grow it with Alt+arrows, add it with Enter, next with D.
+    for (let i = 0; i < IMAGES; i++) {
+      await expect(page.getByTestId('label-count')).toContainText(`image ${i + 1} of ${IMAGES}`);
+      await page.keyboard.press(i % 4 === 3 ? '2' : '1');
+      await page.keyboard.press('n');
+      await expect(page.getByTestId('box-draft')).toBeVisible();
+      for (let k = 0; k < 1 + (i % 3); k++) await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.press('Alt+ArrowDown');
+      await page.keyboard.press('Enter');
+      await expect(page.locator('[data-testid="box-canvas"] [data-status="confirmed"]')).toHaveCount(1);
+      if (i === 0) await shot(page, 'label-02-first-box');
+      if (i < IMAGES - 1) await page.keyboard.press('d');
+    }
+    await expect.poll(() => caption(page)).toContain('1 box');
+
+    // R on the last image copies the previous image's box (now 2 boxes), Ctrl+Z takes it back,
+    // Ctrl+Shift+Z brings it again.
+    await page.keyboard.press('r');
+    await expect.poll(() => caption(page)).toContain('2 boxes');
+    await page.keyboard.press('Control+z');
+    await expect.poll(() => caption(page)).toContain('1 box');
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => caption(page)).toContain('2 boxes');
+    // Tab selects a box; the other class's key retags it.
+    await page.keyboard.press('Tab');
+    const selected = page.locator('[data-testid="box-canvas"] [data-selected="true"] text');
+    const was = (await selected.textContent()) ?? '';
+    const other = was === 'person' ? 'bicycle' : 'person';
+    await page.keyboard.press(other === 'person' ? '1' : '2');
+    await expect(selected).toHaveText(other);
+    lastImage = [other, other];
+    await expect.poll(async () => (await canvasBoxes(page)).map((b) => b.label)).toEqual(lastImage);
+    await page.keyboard.press('Escape');
+    await shot(page, 'label-03-last-image');
+  } finally {
+    await server.stop();
+  }
+
+  server = await startServe(home);
+  try {
+    await openProject(page, server, project, false);
+    await page.getByTestId('nav-label').click();
+    await expect(page.getByTestId('label-count')).toContainText(`image 1 of ${IMAGES}`);
+    const seen: string[][] = [];
+    for (let i = 0; i < IMAGES; i++) {
+      await expect(page.getByTestId('label-count')).toContainText(`image ${i + 1} of ${IMAGES}`);
+      await expect(page.locator('[data-testid="box-canvas"] [data-status="confirmed"]')).toHaveCount(i === IMAGES - 1 ? 2 : 1);
+      seen.push((await canvasBoxes(page)).map((b) => b.label).sort());
+      if (i < IMAGES - 1) await page.keyboard.press('d');
+    }
+    const expected = Array.from({ length: IMAGES }, (_, i) => (i === IMAGES - 1 ? lastImage : [i % 4 === 3 ? 'bicycle' : 'person']));
+    expect(seen).toEqual(expected);
+    // Unlabelled filter: nothing left to label.
+    await page.getByTestId('label-status-filter').selectOption('unlabelled');
+    await expect(page.getByTestId('label-count')).toContainText('no images match');
+    await page.getByTestId('label-status-filter').selectOption('all');
+    await page.getByTestId('nav-data').click();
+    await expect(page.getByTestId('image-stats')).toContainText(`${IMAGES} labelled`);
+    await shot(page, 'label-04-after-restart');
+    expect(errors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
