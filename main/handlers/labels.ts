@@ -48,7 +48,8 @@ export function labelHandlers(ctx: CoreContext): ApiHandlers['labels'] {
         .boxes(ids)
         .filter((b) => b.status === 'proposal' && (b.score ?? 0) >= minScore);
       if (boxes.length === 0) return { inverse: null, items: [], boxes: [] };
-      return images().apply(datasetId, { kind: 'updateBoxes', boxes: boxes.map((b) => ({ id: b.id, status: 'confirmed' as const })) });
+      const op = { kind: 'updateBoxes' as const, boxes: boxes.map((b) => ({ id: b.id, status: 'confirmed' as const })) };
+      return { ...images().apply(datasetId, op), op };
     },
     async stats({ datasetId }) {
       dataset(datasetId);
@@ -63,7 +64,8 @@ export function labelHandlers(ctx: CoreContext): ApiHandlers['labels'] {
         throw new AppError('INVALID_REQUEST', (e as Error).message);
       }
       if (splits.size === 0) throw new AppError('INVALID_REQUEST', 'This dataset has no images to split.');
-      return images().apply(datasetId, { kind: 'setSplit', items: [...splits].map(([itemId, split]) => ({ itemId, split })) });
+      const op = { kind: 'setSplit' as const, items: [...splits].map(([itemId, split]) => ({ itemId, split })) };
+      return { ...images().apply(datasetId, op), op };
     },
     async proposers({ datasetId }) {
       dataset(datasetId);

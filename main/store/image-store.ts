@@ -5,6 +5,7 @@
 import { AppError } from '../../shared/errors.js';
 import { classColor, defaultClassKey, type Box, type ImageDatasetStats, type ImageItem, type ItemFilter, type LabelClass, type Split } from '../../shared/images.js';
 import type { ApplyResult, BoxChange, LabelOp, NewBox } from '../../shared/api/labels.js';
+import { reservedKeys } from '../../shared/labels/keys.js';
 import { fromJsonOrNull, toJson } from './json.js';
 import type { Db } from './migrations/index.js';
 
@@ -96,8 +97,8 @@ export class ImageStore {
       if (patch.name !== undefined && patch.name !== c.name && this.classes(c.datasetId).some((x) => x.name === patch.name))
         throw new AppError('LABEL_INVALID', `A class named '${patch.name}' already exists in this dataset.`);
       if (patch.key) {
-        if (/^[adrnbhDARNBH0?+\-]$/.test(patch.key))
-          throw new AppError('LABEL_INVALID', `Key '${patch.key}' is taken by a labelling command (A/D previous/next, R repeat boxes, N/B new box, H hide boxes, 0 fit, +/- zoom, ? help); choose another.`);
+        if (reservedKeys().has(patch.key.toLowerCase()))
+          throw new AppError('LABEL_INVALID', `Key '${patch.key}' is taken by a labelling command (A/D previous/next, R copy boxes, N/B new box, H hide boxes, 0 fit, +/- zoom, ? help); choose another.`);
         // A key labels with one class only: it moves from the class that had it.
         this.db.prepare('UPDATE label_classes SET key = NULL WHERE dataset_id = ? AND key = ? AND id <> ?').run(c.datasetId, patch.key, classId);
       }
