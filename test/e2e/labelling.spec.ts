@@ -5,7 +5,7 @@
  * undo/redo, restart the server, and find every label again. Screenshots in test/artifacts/e2e/.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -153,6 +153,40 @@ test('label 20 images by keyboard, restart the server, every label is still ther
     await page.getByTestId('nav-data').click();
     await expect(page.getByTestId('image-stats')).toContainText(`${IMAGES} labelled`);
     await shot(page, 'label-04-after-restart');
+    expect(errors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+
+test('pre-label a street photo with the bundled detector, then accept the confident proposals', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-prelabel-'));
+  const home = path.join(tmp, 'home');
+  const photos = path.join(tmp, 'street');
+  mkdirSync(photos);
+  copyFileSync(path.join(ROOT, 'test', 'fixtures', 'people', 'vtest-frame200.jpg'), path.join(photos, 'street.jpg'));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const server = await startServe(home);
+  try {
+    await openProject(page, server, path.join(tmp, 'project'), true);
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('image-folder-input').setInputFiles(photos);
+    await page.getByTestId('open-label').click();
+    await page.getByTestId('prelabel-run').click();
+    await expect(page.getByTestId('prelabel-status')).toContainText(/Done: \d+ proposals on 1 image\./, { timeout: 120_000 });
+    const proposals = page.locator('[data-testid="box-canvas"] [data-status="proposal"]');
+    await expect.poll(() => proposals.count()).toBeGreaterThan(3);
+    // The proposer's class was added to the dataset, and its proposals carry its name.
+    await expect(page.getByTestId('class-list')).toContainText('person');
+    await expect(proposals.first().locator('text')).toContainText(/^person \d+%$/);
+    await shot(page, 'label-05-proposals');
+    const confident = await page.locator('[data-testid="box-canvas"] [data-status="proposal"][data-faint="false"]').count();
+    // Shift+Enter accepts every proposal at or above the threshold; the faint ones stay proposals.
+    await page.keyboard.press('Shift+Enter');
+    await expect(page.locator('[data-testid="box-canvas"] [data-status="confirmed"]')).toHaveCount(confident);
+    await expect.poll(() => caption(page)).toContain(`${confident} box`);
+    await shot(page, 'label-06-accepted');
     expect(errors).toEqual([]);
   } finally {
     await server.stop();

@@ -181,6 +181,11 @@ export class LabelState {
   }
 
   private async refreshAfterPrelabel(): Promise<void> {
+    // The core adds the proposer's classes ("person") to the dataset when they are missing.
+    if (this.datasetId) {
+      this.classes = await this.api.labels.classes({ datasetId: this.datasetId });
+      this.activeClassId ??= this.classes[0]?.id ?? null;
+    }
     if (this.current) {
       this.boxCache.delete(this.current.id);
       const { item, boxes } = await this.api.labels.item({ itemId: this.current.id });
