@@ -101,7 +101,9 @@ export function configFromFlags(d: TabularDataset, flags: Flags): DatasetConfig 
   return c;
 }
 
+/** A table (CSV/TSV) is profiled and configured from the flags; anything else is imported as images. */
 export async function cmdImport(core: Core, file: string, flags: Flags, out: Output): Promise<void> {
+  if (!/\.(csv|tsv|txt)$/i.test(file)) return cmdImportImages(core, file, flags, out);
   const api = apiOf(core);
   const off = core.onEvent((event, p) => {
     if (event !== 'import.progress') return;
@@ -130,6 +132,36 @@ export async function cmdImport(core: Core, file: string, flags: Flags, out: Out
         return `  ${c.name.padEnd(16)} ${c.type.padEnd(12)} ${role.padEnd(8)} missing ${c.missing}`;
       }),
       `Input ${formatShape([null, ...layout.inputShape])}, ${layout.task} of '${layout.target}'`,
+    ].join('\n'),
+  );
+}
+
+async function cmdImportImages(core: Core, src: string, flags: Flags, out: Output): Promise<void> {
+  const off = core.onEvent((event, p) => {
+    if (event !== 'import.progress') return;
+    const q = p as { phase?: string; images?: number; imagesTotal?: number; problems?: number };
+    out.progress(q.phase === 'copying' ? `importing ${q.images ?? 0} of ${q.imagesTotal ?? 0} images (${q.problems ?? 0} skipped)` : `looking through ${q.images ?? 0} files`);
+  });
+  const every = num(flags, 'every-seconds');
+  const frames = num(flags, 'every-frames');
+  let d;
+  try {
+    d = await apiOf(core).datasets.importImages({
+      path: src,
+      name: str(flags, 'name'),
+      ...(every !== undefined || frames !== undefined || flags['keep-similar']
+        ? { video: { ...(every !== undefined ? { everySeconds: every } : {}), ...(frames !== undefined ? { everyFrames: frames } : {}), ...(flags['keep-similar'] ? { skipSimilar: false } : {}) } }
+        : {}),
+    });
+  } finally {
+    off();
+  }
+  const dataset = d;
+  out.result({ dataset }, () =>
+    [
+      `Imported ${dataset.sourceName}: ${dataset.profile.imageCount} images (${dataset.profile.format}, for ${dataset.profile.task}; dataset ${dataset.id})`,
+      ...dataset.profile.notes.map((n) => `  ${n}`),
+      ...(dataset.profile.problems.length ? [`Skipped ${dataset.profile.problems.length}:`, ...dataset.profile.problems.slice(0, 20).map((p) => `  ${p.file}: ${p.message}`)] : []),
     ].join('\n'),
   );
 }

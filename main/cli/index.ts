@@ -17,6 +17,8 @@ Commands:
          [--scaling minmax|standard|none] [--lookback N] [--horizon N] [--target-as-input]
          [--split chronological:ROWS|random:FRACTION]
          [--validation FRACTION] [--seed N] [--name NAME]
+  import <project> <folder|video|file> [--name NAME] [--every-seconds S|--every-frames N] [--keep-similar]
+                                                 images: class folders, plain folders, IDX, COCO, VOC, YOLO, video
   model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
         [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
@@ -44,6 +46,9 @@ const OPTIONS = {
   lookback: { type: 'string' },
   horizon: { type: 'string' },
   'target-as-input': { type: 'boolean' },
+  'every-seconds': { type: 'string' },
+  'every-frames': { type: 'string' },
+  'keep-similar': { type: 'boolean' },
   split: { type: 'string' },
   validation: { type: 'string' },
   seed: { type: 'string' },

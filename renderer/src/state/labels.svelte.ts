@@ -6,6 +6,7 @@
  */
 import type { ApiClient } from '../../../shared/api/client.js';
 import type { ApplyResult, LabelOp, NewBox, PrelabelProgress, ProposerInfo } from '../../../shared/api/labels.js';
+import { SvelteSet } from 'svelte/reactivity';
 import { History, nudgeKey } from '../../../shared/labels/history.js';
 import type { Box, BoxGeometry, ImageDatasetStats, ImageItem, ItemFilter, LabelClass } from '../../../shared/images.js';
 
@@ -31,6 +32,8 @@ export class LabelState {
 
   /** Pages of the filtered list, by page number; a page is fetched when the grid or the navigation needs it. */
   private pages = $state<Record<number, ImageItem[]>>({});
+  // Bookkeeping, not state: nothing on screen reads it.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private loading = new Map<number, Promise<void>>();
   /** Bumped when the filter changes, so answers to an older filter are dropped. */
   private generation = 0;
@@ -41,12 +44,14 @@ export class LabelState {
   boxes = $state<Box[]>([]);
   selectedBoxId = $state<number | null>(null);
   /** Images picked in the grid (ids), for labelling many at once. */
-  selection = $state<Set<number>>(new Set());
+  readonly selection = new SvelteSet<number>();
   activeClassId = $state<number | null>(null);
   showBoxes = $state(true);
   /** Proposals at or above it are accepted by "accept all"; below it they are drawn faint. */
   threshold = $state(0.5);
 
+  // A cache read when an image becomes current; what is on screen is `boxes`.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private boxCache = new Map<number, Box[]>();
   private readonly history = new History<LabelOp>();
   /** Bumped on every history change: History is plain TS, this makes canUndo/canRedo reactive. */
@@ -92,7 +97,7 @@ export class LabelState {
     this.datasetId = null;
     this.history.clear();
     this.historyVersion++;
-    this.selection = new Set();
+    this.selection.clear();
     this.boxCache.clear();
     this.pages = {};
     this.total = 0;
@@ -111,7 +116,7 @@ export class LabelState {
       this.datasetId = datasetId;
       this.history.clear();
       this.historyVersion++;
-      this.selection = new Set();
+      this.selection.clear();
       this.boxCache.clear();
       this.filter = { status: 'all', sort: 'added' };
       this.index = -1;
@@ -306,6 +311,7 @@ export class LabelState {
 
   private replaceItems(items: ImageItem[]): void {
     if (items.length === 0) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a local lookup, never kept
     const byId = new Map(items.map((i) => [i.id, i]));
     const pages: Record<number, ImageItem[]> = {};
     for (const [k, page] of Object.entries(this.pages)) pages[Number(k)] = page.some((i) => byId.has(i.id)) ? page.map((i) => byId.get(i.id) ?? i) : page;
@@ -317,7 +323,6 @@ export class LabelState {
   async labelWith(classId: number | null, opts: { advance?: boolean } = {}): Promise<void> {
     const ids = this.selection.size > 0 ? [...this.selection] : this.current ? [this.current.id] : [];
     if (ids.length === 0) return;
-    const name = this.classById(classId)?.name ?? 'no class';
     await this.apply({ kind: 'setClass', items: ids.map((itemId) => ({ itemId, classId })) });
     if (classId !== null) this.activeClassId = classId;
     if (ids.length === 1 && this.selection.size === 0 && opts.advance !== false) await this.next();
@@ -460,28 +465,26 @@ export class LabelState {
     const item = this.itemAt(index);
     if (!item) return;
     if (mode.shift && this.index >= 0) {
-      const next = new Set(this.selection);
       const [a, b] = [Math.min(this.index, index), Math.max(this.index, index)];
       for (let k = a; k <= b; k++) {
         const it = this.itemAt(k);
-        if (it) next.add(it.id);
+        if (it) this.selection.add(it.id);
       }
-      this.selection = next;
     } else if (mode.ctrl) {
-      const next = new Set(this.selection);
-      if (next.has(item.id)) next.delete(item.id);
-      else next.add(item.id);
-      this.selection = next;
-    } else this.selection = new Set();
+      if (this.selection.has(item.id)) this.selection.delete(item.id);
+      else this.selection.add(item.id);
+    } else this.selection.clear();
     void this.go(index);
   }
 
   async selectAll(): Promise<void> {
     if (!this.datasetId) return;
-    this.selection = new Set(await this.api.labels.itemIds({ filter: { ...this.filter, datasetId: this.datasetId } }));
+    const ids = await this.api.labels.itemIds({ filter: { ...this.filter, datasetId: this.datasetId } });
+    this.selection.clear();
+    for (const id of ids) this.selection.add(id);
   }
 
   clearSelection(): void {
-    this.selection = new Set();
+    this.selection.clear();
   }
 }
