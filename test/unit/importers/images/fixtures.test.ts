@@ -480,6 +480,23 @@ describe('image importers: fixture table', () => {
   });
 });
 
+describe('image importers: progress and cancel', () => {
+  it('reports images found while walking, and a cancelled plan throws CANCELLED', async () => {
+    const dir = path.join(tmp, 'progress');
+    const bytes = await png(1);
+    for (let i = 0; i < 30; i++) put(path.join(dir, `part${i % 3}`, 'deeper', `${i}.png`), bytes);
+    const seen: number[] = [];
+    const plan = await planImageImport(dir, { onProgress: (n) => seen.push(n) });
+    expect(plan.images).toHaveLength(30);
+    expect(seen.at(-1)).toBe(30);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const abort = new AbortController();
+    abort.abort();
+    const e = await failure(planImageImport(dir, { signal: abort.signal }));
+    expect([e.code, e.message]).toEqual(['CANCELLED', 'Import cancelled.']);
+  });
+});
+
 describe('image importers: decoded content', () => {
   let dir: string;
   beforeAll(() => {
