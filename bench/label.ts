@@ -9,6 +9,9 @@
  *   image decoded and its boxes drawn, for `--steps` presses (default 300): median and p95
  *   (goal: p95 under 50 ms);
  * - pre-label throughput on the wasm backend (bench/prelabel.ts), on `--prelabel` images.
+ *
+ * Diagnostics: LAYERBENCH_PHASES=1 prints, per press, when the canvas switched image and when the
+ * image was decoded; LAYERBENCH_PROFILE=1 prints the page's CPU profile (self time, top 25).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +19,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { createCore } from '../main/core.js';
+import { ensureThumbnail } from '../main/media/thumbs.js';
 import { startServe } from '../test/helpers/serve.js';
 import { runPrelabelBench } from './prelabel.js';
 
@@ -70,19 +74,26 @@ async function writeImages(dir: string, n: number): Promise<void> {
 const IN_PAGE = `async (n) => {
   const out = [];
   const frame = () => new Promise((r) => requestAnimationFrame(() => r(null)));
+  const phases = { item: [], image: [] };
   for (let i = 0; i < n; i++) {
     const before = document.querySelector('[data-testid="label-canvas"]').dataset.itemId;
     const t0 = performance.now();
+    let tItem = 0, tImage = 0;
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'd', bubbles: true }));
     for (;;) {
       await frame();
       const r = document.querySelector('[data-testid="label-canvas"]');
       const img = r && r.querySelector('img');
       const boxes = r ? r.querySelectorAll('[data-testid^="box-"][data-status]').length : 0;
+      if (!tItem && r && r.dataset.itemId !== before) tItem = performance.now() - t0;
+      if (!tImage && tItem && img && img.complete && img.naturalWidth > 0 && img.src.includes(r.dataset.sha)) tImage = performance.now() - t0;
       if (r && r.dataset.itemId !== before && img && img.complete && img.naturalWidth > 0 && img.src.includes(r.dataset.sha) && boxes >= 2) break;
     }
     out.push(performance.now() - t0);
+    phases.item.push(tItem);
+    phases.image.push(tImage);
   }
+  window.__phases = phases;
   return out;
 }`;
 
@@ -116,6 +127,14 @@ export async function runLabelBench(opts: LabelBenchOptions): Promise<LabelBench
         ]);
         await core.handlers.labels.apply({ datasetId: d.id, op: { kind: 'addBoxes', boxes } });
       }
+      // What the background queue does after an import, done here before the timing starts so the
+      // measured presses do not compete with thumbnails being made (a user's first minutes would).
+      const t = performance.now();
+      const page = await core.handlers.labels.items({ filter: { datasetId: d.id }, offset: 0, limit: 1000 });
+      const all = [...page.items];
+      for (let off = 1000; off < page.total; off += 1000) all.push(...(await core.handlers.labels.items({ filter: { datasetId: d.id }, offset: off, limit: 1000 })).items);
+      for (let k = 0; k < all.length; k += 4) await Promise.all(all.slice(k, k + 4).map((it) => ensureThumbnail(project, `${it.sha256}.webp`, it.ext)));
+      log(`Thumbnails made in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     } finally {
       await core.dispose();
     }
@@ -146,7 +165,24 @@ async function measureNext(home: string, project: string, steps: number, log: (s
     log(`Pressing D ${steps} times…`);
     // Timed inside the page: from the key event to the frame after the new image is decoded
     // and its boxes are in the DOM, so the test driver's own latency is not counted.
+    const cdp = process.env.LAYERBENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
     const times = (await page.evaluate(`(${IN_PAGE})(${steps})`)) as number[];
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[]; samples: number[]; timeDeltas: number[] } };
+      const self = new Map<string, number>();
+      const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+      profile.samples.forEach((id, k) => {
+        const f = byId.get(id)!.callFrame;
+        const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber}`;
+        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[k] ?? 0) / 1000);
+      });
+      console.error([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v.toFixed(0).padStart(6)} ms  ${k}`).join('\n'));
+    }
+    if (process.env.LAYERBENCH_PHASES) console.error(JSON.stringify(await page.evaluate('window.__phases')));
     const sorted = [...times].sort((a, b) => a - b);
     return { steps, medianMs: percentile(sorted, 0.5), p95Ms: percentile(sorted, 0.95), maxMs: sorted.at(-1)! };
   } finally {

@@ -78,6 +78,6 @@ export type FromWorker =
   | { type: 'evaluated'; output: EvaluationOutput }
   | { type: 'probed'; info: BackendInfo }
   /** One image pre-labelled (an empty list: the detector found nothing there). */
-  | { type: 'proposals'; itemId: number; proposals: ProposedBox[] }
+  | { type: 'proposals'; itemId: number; proposals: ProposedBox[]; error?: string }
   | { type: 'prelabelled'; images: number }
   | { type: 'error'; error: SerializedError };

@@ -5,8 +5,7 @@
  */
 import type { FromWorker, ToWorker } from './messages.js';
 import { loadBackend } from '../engine/backend.js';
-import { loadPretrainedDetector } from '../engine/detector/index.js';
-import { decodeRgb } from '../engine/detector/decode.js';
+import { loadPretrainedDetector, prelabelImages } from '../engine/detector/index.js';
 import { PROPOSERS } from './proposers.js';
 import { AppError } from '../../shared/errors.js';
 
@@ -20,11 +19,10 @@ export async function runPrelabel(m: Extract<ToWorker, { type: 'prelabel' }>, se
   const detector = await loadPretrainedDetector(tf, { model: entry.model, classes: entry.classes });
   try {
     let done = 0;
-    for (const item of m.items) {
-      if (shouldStop()) break;
-      const image = await decodeRgb(item.path);
-      const proposals = await detector.detect(image, { minScore: m.minScore });
-      send({ type: 'proposals', itemId: item.id, proposals });
+    // Large photos are shrunk for detection and the boxes mapped back; the next photo is decoded
+    // while this one is detected; a photo that cannot be read is reported and the job goes on.
+    for await (const r of prelabelImages(detector, m.items, { shouldStop, minScore: m.minScore })) {
+      send({ type: 'proposals', itemId: r.id, proposals: r.proposals, ...(r.error ? { error: r.error.message } : {}) });
       done++;
     }
     send({ type: 'prelabelled', images: done });

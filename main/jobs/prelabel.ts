@@ -38,6 +38,7 @@ export class PrelabelJobs {
     let done = 0;
     let proposals = 0;
     let finished = false;
+    const failed: string[] = [];
     const report = (extra: Partial<PrelabelProgress> = {}) =>
       req.progress({
         jobId: req.jobId,
@@ -47,6 +48,7 @@ export class PrelabelJobs {
         proposals,
         imagesPerSec: done / Math.max(0.001, (Date.now() - started) / 1000),
         finished,
+        ...(failed.length ? { failed: failed.length, firstFailure: failed[0] } : {}),
         ...extra,
       });
     const end = (extra: Partial<PrelabelProgress>) => {
@@ -61,7 +63,9 @@ export class PrelabelJobs {
       { type: 'prelabel', items: req.items, proposer: req.proposer, minScore: req.minScore, backend: req.backend },
       (m) => {
         if (m.type === 'proposals') {
-          proposals += req.save(m.itemId, m.proposals);
+          // An image the detector could not read keeps what it had; the job goes on.
+          if (m.error) failed.push(m.error);
+          else proposals += req.save(m.itemId, m.proposals);
           done++;
           report();
         } else if (m.type === 'prelabelled') end({});

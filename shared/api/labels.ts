@@ -96,6 +96,9 @@ export interface PrelabelProgress {
   proposals: number;
   imagesPerSec: number;
   finished: boolean;
+  /** Images that could not be read (they keep what they had), and the first one's reason. */
+  failed?: number;
+  firstFailure?: string;
   /** Set when the job ended with an error (the proposals made until then are kept). */
   error?: string;
   cancelled?: boolean;

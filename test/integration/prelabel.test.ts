@@ -26,7 +26,7 @@ describe('pre-label through the core', () => {
     try {
       await core.handlers.projects.create({ dir: path.join(tmp, 'p') });
       const d = await core.handlers.datasets.importImages({ path: src });
-      expect((await core.handlers.labels.proposers({ datasetId: d.id })).map((p) => p.id)).toContain('human-models/centernet');
+      expect((await core.handlers.labels.proposers({ datasetId: d.id })).map((p) => p.id)).toContain('human-models/nanodet');
 
       const runOnce = async () => {
         const done = new Promise<PrelabelProgress>((resolve) =>
@@ -45,7 +45,7 @@ describe('pre-label through the core', () => {
       const classes = await core.handlers.labels.classes({ datasetId: d.id });
       expect(classes.map((c) => c.name)).toEqual(['person']);
       expect(boxes.length).toBe(first.proposals);
-      expect(boxes.every((b) => b.status === 'proposal' && b.source === 'human-models/centernet' && b.classId === classes[0]!.id)).toBe(true);
+      expect(boxes.every((b) => b.status === 'proposal' && b.source === 'human-models/nanodet' && b.classId === classes[0]!.id)).toBe(true);
       expect(item).toMatchObject({ proposals: boxes.length, confirmedBoxes: 0, reviewed: false });
       // Most of the people drawn by hand are found (the detector's own test holds the exact bar).
       const found = hand.boxes.filter((h) => boxes.some((b) => iou(h, b) >= 0.5));

@@ -27,11 +27,13 @@ export class LabelState {
   datasetId = $state<string | null>(null);
   filter = $state<Omit<ItemFilter, 'datasetId'>>({ status: 'all', sort: 'added' });
   total = $state(0);
-  classes = $state<LabelClass[]>([]);
-  stats = $state<ImageDatasetStats | null>(null);
+  classes = $state.raw<LabelClass[]>([]);
+  stats = $state.raw<ImageDatasetStats | null>(null);
 
   /** Pages of the filtered list, by page number; a page is fetched when the grid or the navigation needs it. */
-  private pages = $state<Record<number, ImageItem[]>>({});
+  // Raw (not deeply proxied): pages are replaced whole, and 50,000 proxied items would make every
+  // read of the grid and every "next image" pay for the proxies.
+  private pages = $state.raw<Record<number, ImageItem[]>>({});
   // Bookkeeping, not state: nothing on screen reads it.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private loading = new Map<number, Promise<void>>();
@@ -40,8 +42,8 @@ export class LabelState {
 
   /** Index of the current image in the filtered list; -1 for none. */
   index = $state(-1);
-  current = $state<ImageItem | null>(null);
-  boxes = $state<Box[]>([]);
+  current = $state.raw<ImageItem | null>(null);
+  boxes = $state.raw<Box[]>([]);
   selectedBoxId = $state<number | null>(null);
   /** Images picked in the grid (ids), for labelling many at once. */
   readonly selection = new SvelteSet<number>();
