@@ -2,6 +2,7 @@
 import type { CsvProfile, DatasetConfig } from '../../shared/dataset.js';
 import type { SerializedError } from '../../shared/errors.js';
 import type { ModelGraph } from '../../shared/graph.js';
+import type { Proposal as ProposedBox } from '../engine/detector/types.js';
 import type { BackendChoice, BackendInfo, EarlyStoppingReport, TrainSettings, TrainingProgress } from '../../shared/training.js';
 
 export interface WeightArtifacts {
@@ -34,15 +35,8 @@ export type ToWorker =
   /** Proposes boxes on images with a pretrained detector (or a trained run's model). */
   | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice };
 
-/** One proposed box, in pixels of the oriented image. */
-export interface ProposedBox {
-  className: string;
-  score: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+/** One proposed box, in pixels of the oriented image (the detector's Proposal). */
+export type { Proposal as ProposedBox } from '../engine/detector/types.js';
 
 export interface EvaluationOutput {
   task: 'regression' | 'classification';

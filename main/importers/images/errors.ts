@@ -54,17 +54,4 @@ export function checkCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError('Import cancelled.');
 }
 
-/** The reason of a failed file read in words: "no such file (ENOENT)". */
-export function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  const words: Record<string, string> = {
-    ENOENT: 'no such file',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'it is a folder',
-    EIO: 'input/output error',
-    EMFILE: 'too many open files',
-  };
-  if (code) return `${words[code] ?? 'read failed'} (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
+export { ioReason } from '../io-reason.js';

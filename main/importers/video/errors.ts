@@ -47,17 +47,4 @@ export function ffmpegReason(stderrLines: readonly string[], file: string): stri
   return reasons.length > 0 ? reasons.join('; ') : 'no reason given';
 }
 
-/** A failed file access in words: "no such file (ENOENT)". */
-export function ioReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException | null)?.code;
-  const words: Record<string, string> = {
-    ENOENT: 'no such file',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EISDIR: 'it is a folder',
-    ENOTDIR: 'a part of the path is not a folder',
-    EIO: 'input/output error',
-  };
-  if (typeof code === 'string') return `${words[code] ?? 'failed'} (${code})`;
-  return e instanceof Error ? e.message : String(e);
-}
+export { ioReason } from '../io-reason.js';
