@@ -4,7 +4,7 @@
  * TF.js within 1e-4 (max abs difference), as the export promises.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -23,12 +23,15 @@ const TOLERANCE = 1e-4;
 
 let tf: Tf;
 let dir: string;
+/** Measured differences per case; written to $LB_PARITY_REPORT when set (the figures in docs/export.md). */
+const measured: Record<string, number> = {};
 beforeAll(async () => {
   tf = (await loadBackend('cpu')).tf;
   dir = await mkdtemp(path.join(os.tmpdir(), 'lb-onnx-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
+  if (process.env['LB_PARITY_REPORT']) await writeFile(process.env['LB_PARITY_REPORT'], JSON.stringify(measured, null, 2));
 });
 
 /** Random inputs for every Input of the graph: floats in [-1, 1), or integer ids below `ids` for inputs feeding an Embedding. */
@@ -85,6 +88,7 @@ describe('ONNX export matches TF.js for every exportable catalog layer', () => {
     const graph = caseGraph(c);
     expect(onnxSupport(graph)).toEqual({ supported: true, unsupported: [] });
     const diff = await parity(graph, 100 + i);
+    measured[c.label] = diff;
     expect(diff).toBeLessThanOrEqual(TOLERANCE);
   });
 
@@ -105,6 +109,7 @@ describe('ONNX export matches TF.js for the journey templates', () => {
     ['J3', 'j3-vqa', 1],
   ] as const)('%s (%s)', async (_label, id, batch) => {
     const diff = await parity(buildTemplate(id), 7, batch);
+    measured[_label] = diff;
     expect(diff).toBeLessThanOrEqual(TOLERANCE);
   }, 120_000);
 });
