@@ -257,8 +257,12 @@ export async function cmdEvaluate(core: Core, flags: Flags, out: Output): Promis
 export async function cmdExport(core: Core, flags: Flags, out: Output): Promise<void> {
   const api = apiOf(core);
   const run = await pickRun(api, flags);
-  const r = await api.export.tfjs({ runId: run.id, dir: str(flags, 'out') });
-  out.result(r, () => `Exported run '${run.name}' as a TF.js LayersModel to ${r.dir}:\n` + r.files.map((f) => `  ${f}`).join('\n'));
+  const format = str(flags, 'format') ?? 'tfjs';
+  const input = { runId: run.id, dir: str(flags, 'out') };
+  const names: Record<string, string> = { tfjs: 'a TF.js LayersModel', keras: 'Keras (.keras and .h5)', onnx: 'ONNX' };
+  if (!names[format]) throw new AppError('INVALID_REQUEST', `--format expects tfjs, keras or onnx; got '${format}'.`);
+  const r = format === 'keras' ? await api.export.keras(input) : format === 'onnx' ? await api.export.onnx(input) : await api.export.tfjs(input);
+  out.result(r, () => `Exported run '${run.name}' as ${names[format]} to ${r.dir}:\n` + r.files.map((f) => `  ${f}`).join('\n'));
 }
 
 export async function cmdRuns(core: Core, out: Output): Promise<void> {

@@ -24,7 +24,7 @@ Commands:
         [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
   resume <project> --run ID [--from latest|best] [--epochs N]   train a stopped or failed run further, as a new run
   evaluate <project> [--run ID]
-  export <project> [--run ID] [--out DIR]
+  export <project> [--run ID] [--out DIR] [--format tfjs|keras|onnx]
   runs <project>
   datasets <project>
   backends [--backend B]                         which training backends load here, and why the others do not
@@ -47,6 +47,7 @@ const OPTIONS = {
   horizon: { type: 'string' },
   'target-as-input': { type: 'boolean' },
   'every-seconds': { type: 'string' },
+  format: { type: 'string' },
   'every-frames': { type: 'string' },
   'keep-similar': { type: 'boolean' },
   split: { type: 'string' },

@@ -9,5 +9,5 @@ export const API_METHODS = {
   models: ['get', 'set', 'fromTemplate', 'importKeras'],
   training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
   evaluation: ['run', 'get'],
-  export: ['tfjs'],
+  export: ['tfjs', 'keras', 'onnx', 'onnxSupport'],
 } as const;

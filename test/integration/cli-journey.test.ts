@@ -86,6 +86,20 @@ describe('CLI journey (J1)', () => {
     const y = (loaded.predict(x) as import('@tensorflow/tfjs').Tensor).dataSync();
     for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, y[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
 
+    // The same run as ONNX, run in onnxruntime, predicts what the app evaluated; Keras files are written.
+    const onnxDir = path.join(tmp, 'export-onnx');
+    const onnx = await runCli(['export', project, '--out', onnxDir, '--format', 'onnx', '--json'], home);
+    expect(onnx.code, onnx.stderr).toBe(0);
+    const ort = await import('onnxruntime-node');
+    const session = await ort.InferenceSession.create(lastJson<{ files: string[] }>(onnx).files[0]!);
+    const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(data.test.xs[0]!.subarray(0, n * 8)), [n, 1, 8]) };
+    const onnxOut = (await session.run(feeds))[session.outputNames[0]!]!.data as Float32Array;
+    for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, onnxOut[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
+    const kerasDir = path.join(tmp, 'export-keras');
+    const keras = await runCli(['export', project, '--out', kerasDir, '--format', 'keras'], home);
+    expect(keras.code, keras.stderr).toBe(0);
+    expect(readdirSync(kerasDir).sort()).toEqual(['Run-1.h5', 'Run-1.keras']);
+
     const runs = await runCli(['runs', project, '--json'], home);
     expect(lastJson<RunSummary[]>(runs)).toHaveLength(1);
 
