@@ -122,7 +122,9 @@ export function toTfArgs(config: Record<string, JsonValue>, type?: string): Args
     if (value === null) continue;
     const camel = key.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
     if (pairs.has(key) && Array.isArray(value)) args[camel] = [value.slice(0, 2), value.slice(2, 4)];
-    else args[camel] = key.endsWith('activation') && typeof value === 'string' ? (ACTIVATION_NAMES[value] ?? value) : value;
+    // Arrays are copied: TF.js writes into the ones it is given (a Reshape's -1 becomes null), and
+    // the graph they came from is the user's, saved with the run.
+    else args[camel] = key.endsWith('activation') && typeof value === 'string' ? (ACTIVATION_NAMES[value] ?? value) : Array.isArray(value) ? structuredClone(value) : value;
   }
   return args;
 }

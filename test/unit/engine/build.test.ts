@@ -146,3 +146,12 @@ describe('every catalog layer trains', () => {
     model.dispose();
   });
 });
+
+describe('toTfArgs', () => {
+  it('hands TF.js copies of arrays, so building a model leaves the graph as it was', () => {
+    const config = { target_shape: [2, -1] };
+    const args = toTfArgs(config, 'Reshape');
+    (args.targetShape as (number | null)[])[1] = null;
+    expect(config.target_shape).toEqual([2, -1]);
+  });
+});
