@@ -192,3 +192,32 @@ test('pre-label a street photo with the bundled detector, then accept the confid
     await server.stop();
   }
 });
+
+test('images dropped on the page are uploaded and imported; a broken one is listed by name', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-drop-'));
+  const server = await startServe(path.join(tmp, 'home'));
+  try {
+    await openProject(page, server, path.join(tmp, 'project'), true);
+    await page.getByTestId('nav-data').click();
+    const files = await Promise.all(
+      [0, 1, 2].map(async (i) => ({
+        name: `drop-${i}.png`,
+        b64: (await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 80 * i, g: 120, b: 40 } } }).png().toBuffer()).toString('base64'),
+      })),
+    );
+    files.push({ name: 'broken.png', b64: Buffer.from('not a png at all').toString('base64') });
+    // A drop as the browser delivers it: a DataTransfer with the files in it.
+    const dt = await page.evaluateHandle((list) => {
+      const t = new DataTransfer();
+      for (const f of list) t.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
+      return t;
+    }, files);
+    await page.getByTestId('image-drop-zone').dispatchEvent('drop', { dataTransfer: dt });
+    await expect(page.getByTestId('dataset-row')).toContainText('3 images');
+    await expect(page.getByTestId('dataset-name')).toHaveText('4 dropped files');
+    await expect(page.getByTestId('import-problems')).toContainText('broken.png');
+    await shot(page, 'label-07-dropped');
+  } finally {
+    await server.stop();
+  }
+});
