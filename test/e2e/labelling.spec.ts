@@ -221,3 +221,35 @@ test('images dropped on the page are uploaded and imported; a broken one is list
     await server.stop();
   }
 });
+
+test('class folders: a class key labels the image and moves on; Ctrl+Z takes it back', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-classes-'));
+  const pets = path.join(tmp, 'pets');
+  for (const [cls, shade] of [['cat', 40], ['dog', 160]] as const) {
+    mkdirSync(path.join(pets, cls), { recursive: true });
+    for (let i = 0; i < 3; i++)
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: shade, g: 30 * i, b: 90 } } }).png().toFile(path.join(pets, cls, `${cls}-${i}.png`));
+  }
+  const server = await startServe(path.join(tmp, 'home'));
+  try {
+    await openProject(page, server, path.join(tmp, 'project'), true);
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('image-folder-input').setInputFiles(pets);
+    await expect(page.getByTestId('dataset-row')).toContainText('6 images · classification');
+    await page.getByTestId('open-label').click();
+    await expect(page.getByTestId('image-class')).toHaveText('cat');
+    // 2 = dog: the three cats become dogs, each press moving to the next image.
+    for (let i = 0; i < 3; i++) {
+      await expect(page.getByTestId('label-count')).toContainText(`image ${i + 1} of 6`);
+      await page.keyboard.press('2');
+    }
+    await expect(page.getByTestId('label-count')).toContainText('image 4 of 6');
+    await page.keyboard.press('Control+z');
+    await page.getByTestId('label-status-filter').selectOption('all');
+    await page.locator('[data-testid="label-filters"] select[aria-label="Class"]').selectOption({ label: 'dog' });
+    await expect(page.getByTestId('label-count')).toContainText('image 1 of 5');
+    await shot(page, 'label-08-classes');
+  } finally {
+    await server.stop();
+  }
+});
