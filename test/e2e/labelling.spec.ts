@@ -207,11 +207,12 @@ test('images dropped on the page are uploaded and imported; a broken one is list
     );
     files.push({ name: 'broken.png', b64: Buffer.from('not a png at all').toString('base64') });
     // A drop as the browser delivers it: a DataTransfer with the files in it.
-    const dt = await page.evaluateHandle((list) => {
+    // In the page (a string: the tests are type-checked without the DOM library).
+    const dt = await page.evaluateHandle(`(() => {
       const t = new DataTransfer();
-      for (const f of list) t.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
+      for (const f of ${JSON.stringify(files)}) t.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/png' }));
       return t;
-    }, files);
+    })()`);
     await page.getByTestId('image-drop-zone').dispatchEvent('drop', { dataTransfer: dt });
     await expect(page.getByTestId('dataset-row')).toContainText('3 images');
     await expect(page.getByTestId('dataset-name')).toHaveText('4 dropped files');
