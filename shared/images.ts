@@ -143,7 +143,7 @@ export interface ImageDatasetStats {
   proposals: number;
   bySplit: Record<Split | 'none', number>;
   /** Per class: images with that class, and confirmed boxes of it. */
-  classes: { classId: number; name: string; images: number; boxes: number }[];
+  classes: { classId: number; name: string; color: string; images: number; boxes: number }[];
   /** Images by number of confirmed boxes: index i counts images with i boxes (the last bucket is "that many or more"). */
   boxesPerImage: number[];
   /** Confirmed boxes by area relative to their image: < 1 %, 1–10 %, 10–30 %, ≥ 30 %. */

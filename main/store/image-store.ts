@@ -227,7 +227,7 @@ export class ImageStore {
       unlabelled: totals.images - labelled,
       proposals: totals.proposals ?? 0,
       bySplit,
-      classes: this.classes(datasetId).map((c) => ({ classId: c.id, name: c.name, images: images.get(c.id) ?? 0, boxes: boxes.get(c.id) ?? 0 })),
+      classes: this.classes(datasetId).map((c) => ({ classId: c.id, name: c.name, color: c.color, images: images.get(c.id) ?? 0, boxes: boxes.get(c.id) ?? 0 })),
       boxesPerImage,
       boxSizes: { small: sizes?.small ?? 0, medium: sizes?.medium ?? 0, large: sizes?.large ?? 0, huge: sizes?.huge ?? 0 },
     };

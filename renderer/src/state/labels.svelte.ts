@@ -187,6 +187,16 @@ export class LabelState {
     this.stats = await this.api.labels.stats({ datasetId: this.datasetId });
   }
 
+  private statsTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The counts after an edit, once edits pause: the statistics scan the whole dataset, and a
+   * labeller pressing keys several times a second must not make the core run them per press.
+   */
+  private refreshStatsSoon(): void {
+    clearTimeout(this.statsTimer);
+    this.statsTimer = setTimeout(() => void this.refreshStats(), 400);
+  }
+
   private async refreshAfterPrelabel(): Promise<void> {
     // The core adds the proposer's classes ("person") to the dataset when they are missing.
     if (this.datasetId) {
@@ -308,7 +318,7 @@ export class LabelState {
       if (mine && res.items.some((i) => i.id === this.current!.id)) this.boxes = mine;
     }
     if (this.selectedBoxId !== null && !this.boxes.some((b) => b.id === this.selectedBoxId)) this.selectedBoxId = null;
-    void this.refreshStats();
+    this.refreshStatsSoon();
   }
 
   private replaceItems(items: ImageItem[]): void {

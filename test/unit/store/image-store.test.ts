@@ -5,6 +5,7 @@ import type { NewItem } from '../../../main/store/image-store.js';
 import type { ImageDataset } from '../../../shared/dataset.js';
 import type { LabelOp } from '../../../shared/api/labels.js';
 import { AppError } from '../../../shared/errors.js';
+import { classColor } from '../../../shared/images.js';
 import { tempDir } from './fixtures.js';
 
 function imageDataset(id = 'img'): ImageDataset {
@@ -163,7 +164,10 @@ describe('image store', () => {
     });
     const s = images.stats('img');
     expect(s).toMatchObject({ images: 10, labelled: 2, unlabelled: 8, proposals: 0, bySplit: { train: 0, validation: 0, test: 0, none: 10 } });
-    expect(s.classes).toEqual([{ classId: person, name: 'person', images: 0, boxes: 2 }, { classId: dog, name: 'dog', images: 1, boxes: 0 }]);
+    expect(s.classes).toEqual([
+      { classId: person, name: 'person', color: classColor(0), images: 0, boxes: 2 },
+      { classId: dog, name: 'dog', color: classColor(1), images: 1, boxes: 0 },
+    ]);
     expect(s.boxesPerImage.slice(0, 3)).toEqual([9, 0, 1]);
     expect(s.boxSizes).toEqual({ small: 1, medium: 0, large: 1, huge: 0 });
   });
