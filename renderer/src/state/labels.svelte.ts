@@ -184,7 +184,9 @@ export class LabelState {
 
   async refreshStats(): Promise<void> {
     if (!this.datasetId) return;
-    this.stats = await this.api.labels.stats({ datasetId: this.datasetId });
+    // Counts are a nicety: when the server is gone the banner says so, and the old counts stay.
+    const stats = await this.api.labels.stats({ datasetId: this.datasetId }).catch(() => null);
+    if (stats) this.stats = stats;
   }
 
   private statsTimer: ReturnType<typeof setTimeout> | undefined;
