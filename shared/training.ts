@@ -148,6 +148,8 @@ export interface RunSummary {
   earlyStopping?: EarlyStoppingReport;
   /** The epochs (0-based) whose weights the run checkpointed: its best so far and its latest. */
   checkpoints?: { best?: number; last?: number };
+  /** Hidden from the run lists by the user (present only when true); the run and its weights are kept. */
+  hidden?: boolean;
 }
 
 export interface Run extends RunSummary {

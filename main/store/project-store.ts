@@ -40,7 +40,7 @@ interface RunRow {
   id: string; name: string; dataset_id: string; status: RunSummary['status']; error: string | null;
   settings: string; graph: string; backend: string | null; epochs_done: number; final_logs: string | null;
   samples_per_sec: number | null; started_at: string; ended_at: string | null; has_weights: number; early_stop: string | null;
-  best_epoch: number | null; last_epoch: number | null;
+  best_epoch: number | null; last_epoch: number | null; hidden: number;
 }
 
 /** updateRun's patch keys → column and how the value is stored. */
@@ -264,9 +264,18 @@ export class ProjectStore {
     return { ...summaryFromRow(row), graph: fromJson<ModelGraph>(row.graph), metrics };
   }
 
-  /** Deletes the run with its metrics, weights, evaluation and prep (foreign keys cascade). */
+  /** Deletes the run with its metrics, weights, checkpoints, evaluation and prep, in one transaction (the foreign keys cascade). */
   deleteRun(id: string): void {
-    this.changeOne('run', id, 'DELETE FROM runs WHERE id = ?', id);
+    this.db.transaction(() => this.changeOne('run', id, 'DELETE FROM runs WHERE id = ?', id))();
+  }
+
+  renameRun(id: string, name: string): void {
+    this.changeOne('run', id, 'UPDATE runs SET name = ? WHERE id = ?', name, id);
+  }
+
+  /** Hidden runs stay in the project, weights and all; the run lists leave them out unless asked. */
+  setRunHidden(id: string, hidden: boolean): void {
+    this.changeOne('run', id, 'UPDATE runs SET hidden = ? WHERE id = ?', hidden ? 1 : 0, id);
   }
 
   // ── Weights, evaluations, prep: one of each per run, a second save replaces the first ─
@@ -415,6 +424,7 @@ function summaryFromRow(r: RunRow): RunSummary {
   if (r.samples_per_sec !== null) s.samplesPerSec = r.samples_per_sec;
   if (r.ended_at !== null) s.endedAt = r.ended_at;
   if (r.early_stop !== null) s.earlyStopping = fromJson(r.early_stop);
+  if (r.hidden === 1) s.hidden = true;
   if (r.best_epoch !== null || r.last_epoch !== null)
     s.checkpoints = { ...(r.best_epoch !== null ? { best: r.best_epoch } : {}), ...(r.last_epoch !== null ? { last: r.last_epoch } : {}) };
   return s;

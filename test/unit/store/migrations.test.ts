@@ -106,7 +106,7 @@ describe('005-images', () => {
       `INSERT INTO datasets (id, name, kind, source_name, sha256, bytes, profile, config, created_at) VALUES ('d1', 'pm', 'tabular', 'pm.csv', 'ab', 1, '{}', '{}', 'now')`,
     ).run();
     expect(tables(db)).not.toContain('items');
-    expect(migrate(db)).toEqual([5]);
+    expect(migrate(db, MIGRATIONS.slice(0, 5))).toEqual([5]);
     expect(schemaVersion(db)).toBe(5);
     expect(tables(db)).toEqual(expect.arrayContaining(['label_classes', 'items', 'boxes']));
     expect(columns(db, 'boxes')).toEqual(['id', 'item_id', 'class_id', 'x', 'y', 'w', 'h', 'status', 'score', 'source']);
@@ -115,6 +115,25 @@ describe('005-images', () => {
     db.prepare(`INSERT INTO label_classes (id, dataset_id, name, key, color, position) VALUES (1, 'd1', 'person', '1', '#fff', 0)`).run();
     db.prepare(`INSERT INTO items (id, dataset_id, position, sha256, ext, rel_path, width, height) VALUES (1, 'd1', 0, 'cd', '.jpg', 'a.jpg', 10, 10)`).run();
     expect(() => db.prepare(`INSERT INTO boxes (item_id, class_id, x, y, w, h, status) VALUES (1, 1, 0, 0, 1, 1, 'maybe')`).run()).toThrow(/CHECK/);
+    db.close();
+  });
+});
+
+describe('006-run-hidden', () => {
+  it('adds runs.hidden to a version-5 file, every existing run shown', () => {
+    const { db } = openFile();
+    migrate(db, MIGRATIONS.slice(0, 5));
+    db.prepare(`INSERT INTO datasets (id, name, kind, source_name, sha256, bytes, profile, config, created_at) VALUES ('d', 'd', 'tabular', 'a.csv', 'x', 1, '{}', '{}', 't')`).run();
+    db.prepare(
+      `INSERT INTO runs (id, name, dataset_id, status, settings, graph, epochs_done, started_at) VALUES ('r', 'Run 1', 'd', 'completed', '{}', '{}', 3, 't')`,
+    ).run();
+    expect(columns(db, 'runs')).not.toContain('hidden');
+    expect(migrate(db)).toEqual([6]);
+    expect(schemaVersion(db)).toBe(6);
+    expect(columns(db, 'runs').at(-1)).toBe('hidden');
+    expect(db.prepare(`SELECT name, epochs_done, hidden FROM runs`).get()).toEqual({ name: 'Run 1', epochs_done: 3, hidden: 0 });
+    // Hidden is a yes or no; the file itself refuses anything else.
+    expect(() => db.prepare(`UPDATE runs SET hidden = 2`).run()).toThrow(/CHECK/);
     db.close();
   });
 });
