@@ -47,6 +47,10 @@ export interface EvaluationOutput {
   rows: number[];
   classes?: string[];
   target: string;
+  /** Classification: the model's output per test sample, per class (curves and the gallery read it). */
+  probabilities?: number[][];
+  /** Image datasets: the image item of each test sample (tables use `rows`). */
+  itemIds?: number[];
 }
 
 export type FromWorker =

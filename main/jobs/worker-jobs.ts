@@ -118,18 +118,31 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   const units = data.outputUnits;
   const actual: number[] = [];
   const predicted: number[] = [];
+  const probabilities: number[][] = [];
   const target = data.pre.target;
   for (let i = 0; i < data.test.count; i++) {
     if (target.task === 'classification') {
       actual.push(argmax(data.test.y, i * units, units));
       predicted.push(argmax(out, i * units, units));
+      probabilities.push(Array.from(out.subarray(i * units, (i + 1) * units)));
     } else {
       actual.push(unscaleTarget(data.pre, data.test.y[i]!));
       predicted.push(unscaleTarget(data.pre, out[i]!));
     }
   }
   model.dispose();
-  send({ type: 'evaluated', output: { task: target.task, actual, predicted, rows: Array.from(data.test.rowIndex), classes: target.classes, target: target.column } });
+  send({
+    type: 'evaluated',
+    output: {
+      task: target.task,
+      actual,
+      predicted,
+      rows: Array.from(data.test.rowIndex),
+      classes: target.classes,
+      target: target.column,
+      ...(target.task === 'classification' ? { probabilities } : {}),
+    },
+  });
 }
 
 /** The dataset's arrays in the model's input order. */
