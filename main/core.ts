@@ -15,6 +15,8 @@ import { datasetHandlers } from './handlers/datasets.js';
 import { modelHandlers } from './handlers/models.js';
 import { trainingHandlers } from './handlers/training.js';
 import { evaluationHandlers } from './handlers/evaluation.js';
+import { runHandlers } from './handlers/runs.js';
+import { tryitHandlers } from './handlers/tryit.js';
 import { exportHandlers } from './handlers/export.js';
 import { projectHandlers } from './handlers/projects.js';
 import { labelHandlers } from './handlers/labels.js';
@@ -91,7 +93,9 @@ export function createCore(opts: CoreOptions): Core {
     labels: labelHandlers(ctx),
     models: modelHandlers(ctx),
     training: trainingHandlers(ctx),
+    runs: runHandlers(ctx),
     evaluation: evaluationHandlers(ctx),
+    tryit: tryitHandlers(ctx),
     export: exportHandlers(ctx),
   };
   return {

@@ -8,6 +8,7 @@ import type { CoreContext } from '../core.js';
 import type { BackendInfo, Run } from '../../shared/training.js';
 import type { ProjectStore, StoredWeights } from '../store/index.js';
 import { datasetCsvPath } from './datasets.js';
+import { nextRunNumber } from '../../shared/runs.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
   // Which backends load does not change while the app runs; probing costs a process start.
@@ -24,7 +25,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       const layout = featureLayout(dataset.profile, dataset.config);
       if (!layout.target) throw new AppError('CSV_BAD_CONFIG', `Dataset '${dataset.name}' has no target column: set one column's role to target.`);
       checkModelFitsData(graph, layout.inputs, layout.outputUnits, settings.loss, layout.task);
-      const n = store.listRuns().length + 1;
+      const n = nextRunNumber(store.listRuns());
       return ctx.training.start(store, {
         id: ctx.newId(),
         name: name ?? `Run ${n}`,
@@ -47,7 +48,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
           `${source.name} has trained ${start.epoch} of its ${settings.epochs} epochs, so there is nothing left to resume; ask for more epochs.`,
         );
       const dataset = store.getTabularDataset(source.datasetId);
-      const n = store.listRuns().length + 1;
+      const n = nextRunNumber(store.listRuns());
       return ctx.training.start(store, {
         id: ctx.newId(),
         name: `Run ${n} (from ${source.name})`,

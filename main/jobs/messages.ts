@@ -13,16 +13,28 @@ export interface WeightArtifacts {
 
 /** The tabular data a job reads: the CSV in the project's media folder and how to read it. */
 export interface DataSource {
+  kind?: 'csv';
   csvPath: string;
   profile: CsvProfile;
   config: DatasetConfig;
 }
 
+/** An image dataset the core has decoded into the cache (main/importers/images/training-data.ts): bytes per split, labels, ids. */
+export interface ImageDataSource {
+  kind: 'images';
+  /** (height, width, channels): the model's Input shape, which the images were resized to. */
+  shape: [number, number, number];
+  classes: string[];
+  splits: Partial<Record<'train' | 'validation' | 'test', { file: string; count: number; labels: number[]; itemIds: number[] }>>;
+}
+
+export type TrainingData = DataSource | ImageDataSource;
+
 export type ToWorker =
   | {
       type: 'train';
       runId: string;
-      data: DataSource;
+      data: TrainingData;
       graph: ModelGraph;
       settings: TrainSettings;
       /** Resuming: the weights to start from, and the first epoch (0-based) still to train. */
@@ -30,8 +42,10 @@ export type ToWorker =
     }
   | { type: 'stop' }
   | { type: 'pause'; paused: boolean }
-  | { type: 'evaluate'; data: DataSource; weights: WeightArtifacts; backend: BackendChoice }
+  | { type: 'evaluate'; data: TrainingData; weights: WeightArtifacts; backend: BackendChoice }
   | { type: 'probe'; backend: BackendChoice }
+  /** Try it: runs the model on samples of raw cells, encoded with the run's stored preprocessing (see predict-job.ts). */
+  | { type: 'predict'; weights: WeightArtifacts; preprocessing: unknown; samples: string[][][]; backend: BackendChoice }
   /** Proposes boxes on images with a pretrained detector (or a trained run's model). */
   | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice };
 
@@ -75,6 +89,8 @@ export type FromWorker =
     }
   | { type: 'evaluated'; output: EvaluationOutput }
   | { type: 'probed'; info: BackendInfo }
+  /** The model's raw outputs, one array per sample (scaled regression value, or class probabilities). */
+  | { type: 'predicted'; outputs: number[][] }
   /** One image pre-labelled (an empty list: the detector found nothing there). */
   | { type: 'proposals'; itemId: number; proposals: ProposedBox[]; error?: string }
   | { type: 'prelabelled'; images: number }

@@ -7,6 +7,8 @@ import { labelsSpec, type PrelabelProgress } from './labels.js';
 import { modelsSpec } from './models.js';
 import { projectsSpec } from './projects.js';
 import { trainingSpec } from './training.js';
+import { runsSpec } from './runs.js';
+import { tryitSpec } from './tryit.js';
 import type { ImportProgress } from '../dataset.js';
 import type { TrainingProgress, TrainingStatusEvent } from '../training.js';
 
@@ -16,7 +18,9 @@ export const apiSpec = {
   labels: labelsSpec,
   models: modelsSpec,
   training: trainingSpec,
+  runs: runsSpec,
   evaluation: evaluationSpec,
+  tryit: tryitSpec,
   export: exportSpec,
 };
 

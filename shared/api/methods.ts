@@ -8,6 +8,8 @@ export const API_METHODS = {
   labels: ['items', 'itemIds', 'item', 'boxes', 'classes', 'addClass', 'updateClass', 'apply', 'acceptProposals', 'stats', 'split', 'proposers', 'prelabel', 'cancelPrelabel'],
   models: ['get', 'set', 'fromTemplate', 'importKeras'],
   training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
-  evaluation: ['run', 'get'],
+  runs: ['rename', 'hide', 'remove', 'compare'],
+  evaluation: ['run', 'get', 'items'],
+  tryit: ['form', 'predict'],
   export: ['tfjs', 'keras', 'onnx', 'onnxSupport'],
 } as const;

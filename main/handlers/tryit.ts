@@ -1,0 +1,126 @@
+/**
+ * The try-it group: the form a run's inputs make, and one prediction from cells a user typed or
+ * pasted. Cells are checked here against what the run trained on, so a wrong value is named before
+ * a trainer process starts; the trainer then encodes them with the run's stored preprocessing.
+ */
+import type { ApiHandlers } from '../../shared/api/index.js';
+import { AppError } from '../../shared/errors.js';
+import { rowsFromPaste, type TableForm, type TryColumn, type TryForm, type TryPrediction } from '../../shared/tryit.js';
+import type { BackendChoice, RunSummary } from '../../shared/training.js';
+import { isMissing, parseNumber } from '../importers/csv/values.js';
+import { unscaleTarget, type Preprocessing } from '../importers/csv/prepare.js';
+import { callWorker } from '../jobs/worker-call.js';
+import type { ProjectStore } from '../store/index.js';
+import type { CoreContext } from '../core.js';
+
+export function tryitHandlers(ctx: CoreContext): ApiHandlers['tryit'] {
+  return {
+    async form({ runId }) {
+      return buildForm(ctx.requireStore(), runId).form;
+    },
+    async predict({ runId, rows, csv }) {
+      const store = ctx.requireStore();
+      const { form, run, pre } = buildForm(store, runId);
+      if (form.kind !== 'table' || !pre) throw new AppError('RUN_NOT_FINISHED', form.kind === 'unavailable' ? form.reason : 'This run cannot be tried.', { runId });
+      const cells = csv !== undefined ? rowsFromPaste(form, csv) : (rows ?? []);
+      const filled = checkCells(form, cells);
+      const weights = store.getWeights(runId);
+      if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`, { runId });
+      const call = (backend: BackendChoice) =>
+        callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'predict', weights, preprocessing: pre, samples: [cells], backend }, 'predicted');
+      // As in evaluation: the run's own backend gives its numbers; if it no longer loads, the best one that does.
+      const r = await call(run.backend?.name ?? 'auto').catch((e: unknown) => {
+        if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return call('auto');
+        throw e;
+      });
+      return toPrediction(pre, r.outputs[0] ?? [], filled);
+    },
+  };
+}
+
+interface Built {
+  form: TryForm;
+  run: RunSummary;
+  pre: Preprocessing | null;
+}
+
+/** The form from the run's stored preprocessing, or why the run cannot be tried. */
+export function buildForm(store: ProjectStore, runId: string): Built {
+  const run = store.listRuns().find((r) => r.id === runId);
+  if (!run) throw new AppError('NOT_FOUND', `No run with id ${runId}`, { runId });
+  const unavailable = (reason: string): Built => ({ form: { kind: 'unavailable', runId, runName: run.name, reason }, run, pre: null });
+  if (!run.hasWeights) return unavailable(`${run.name} has no trained weights (status: ${run.status}); try a run that finished at least one epoch.`);
+  const dataset = store.getDataset(run.datasetId);
+  if (dataset.kind !== 'tabular')
+    return unavailable(`${run.name} trained on images; trying image runs (dropping images to classify) is not available in this version yet.`);
+  const prep = store.getRunPrep(runId) as { preprocessing?: Preprocessing } | null;
+  const pre = prep?.preprocessing;
+  if (!pre) return unavailable(`${run.name} kept no record of how it prepared its data, so its inputs cannot be rebuilt.`);
+  const columns = pre.features.map((f): TryColumn => {
+    const isTarget = f.column === pre.target.column ? { isTarget: true } : {};
+    if (f.kind === 'number') return { name: f.column, kind: 'number', initial: String(Number(f.fill.toPrecision(6))), ...isTarget };
+    const categories = f.categories ?? [];
+    return { name: f.column, kind: 'category', categories, initial: categories[f.fill] ?? categories[0] ?? '', ...isTarget };
+  });
+  const form: TableForm = {
+    kind: 'table',
+    runId,
+    runName: run.name,
+    task: pre.target.task,
+    target: pre.target.column,
+    ...(pre.target.classes ? { classes: pre.target.classes } : {}),
+    columns,
+    steps: Math.max(pre.lookback, 1),
+    horizon: pre.horizon,
+    fileColumns: dataset.profile.columns.map((c) => c.name),
+    delimiter: dataset.profile.delimiter,
+    sourceName: dataset.sourceName,
+  };
+  return { form, run, pre };
+}
+
+const MAX_LISTED = 12;
+
+/**
+ * Every cell must be what training read in that column: a number, or one of the categories the
+ * run knows. Empty cells are filled as training filled them; the columns filled are returned.
+ */
+export function checkCells(form: TableForm, rows: string[][]): string[] {
+  if (rows.length !== form.steps)
+    throw new AppError('INVALID_REQUEST', `Expected ${form.steps === 1 ? 'one row' : `${form.steps} rows (the run's window)`} of values but received ${rows.length}.`);
+  const filled = new Set<string>();
+  rows.forEach((row, i) => {
+    const where = form.steps > 1 ? ` (row ${i + 1} of ${form.steps})` : '';
+    if (row.length !== form.columns.length)
+      throw new AppError(
+        'INVALID_REQUEST',
+        `Expected ${form.columns.length} values${where}, one per input column (${form.columns.map((c) => c.name).join(', ')}), but received ${row.length}.`,
+      );
+    form.columns.forEach((c, j) => {
+      const cell = row[j]!;
+      if (isMissing(cell)) return void filled.add(c.name);
+      if (c.kind === 'number') {
+        if (Number.isNaN(parseNumber(cell)))
+          throw new AppError('INVALID_REQUEST', `Column '${c.name}'${where}: expected a number but found '${cell}'.`, { column: c.name, row: i });
+        return;
+      }
+      const known = c.categories ?? [];
+      if (!known.includes(cell.trim())) {
+        const list = known.length > MAX_LISTED ? `${known.slice(0, MAX_LISTED).join(', ')}, … (${known.length} in all)` : known.join(', ');
+        throw new AppError('INVALID_REQUEST', `Column '${c.name}'${where}: '${cell}' is not a value the run trained on; expected one of ${list}.`, {
+          column: c.name,
+          row: i,
+        });
+      }
+    });
+  });
+  return [...filled];
+}
+
+function toPrediction(pre: Preprocessing, out: number[], filled: string[]): TryPrediction {
+  const t = pre.target;
+  if (t.task === 'regression') return { task: 'regression', target: t.column, value: unscaleTarget(pre, out[0]!), filled };
+  const classes = t.classes ?? [];
+  const probabilities = classes.map((label, k) => ({ label, p: out[k] ?? 0 })).sort((a, b) => b.p - a.p);
+  return { task: 'classification', target: t.column, probabilities, filled };
+}
