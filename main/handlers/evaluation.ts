@@ -1,40 +1,12 @@
 import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
-import { accuracyOf, confusionMatrix, meanAbsoluteError, rootMeanSquaredError, type Evaluation } from '../../shared/evaluation.js';
 import type { DatasetConfig } from '../../shared/dataset.js';
 import type { BackendChoice } from '../../shared/training.js';
 import { callWorker } from '../jobs/worker-call.js';
-import type { EvaluationOutput } from '../jobs/messages.js';
 import type { CoreContext } from '../core.js';
 import { datasetCsvPath } from './datasets.js';
-
-const MAX_PLOT_POINTS = 50_000;
-
-/** Every k-th item, so a plot of a long test split still spans all of it. */
-function thin<T>(a: T[], max: number): T[] {
-  if (a.length <= max) return a;
-  const step = a.length / max;
-  return Array.from({ length: max }, (_, i) => a[Math.floor(i * step)]!);
-}
-
-export function toEvaluation(runId: string, o: EvaluationOutput): Evaluation {
-  if (o.task === 'classification') {
-    const classes = o.classes ?? [];
-    const confusion = confusionMatrix(o.actual, o.predicted, classes.length);
-    return { task: 'classification', runId, target: o.target, count: o.actual.length, accuracy: accuracyOf(confusion), classes, confusion };
-  }
-  return {
-    task: 'regression',
-    runId,
-    target: o.target,
-    count: o.actual.length,
-    mae: meanAbsoluteError(o.actual, o.predicted),
-    rmse: rootMeanSquaredError(o.actual, o.predicted),
-    actual: thin(o.actual, MAX_PLOT_POINTS),
-    predicted: thin(o.predicted, MAX_PLOT_POINTS),
-    rows: thin(o.rows, MAX_PLOT_POINTS),
-  };
-}
+import { publicEvaluation, toEvaluation } from './evaluation-results.js';
+import { galleryPage } from './evaluation-gallery.js';
 
 export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] {
   return {
@@ -55,12 +27,18 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
         if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return evaluate('auto');
         throw e;
       });
-      const evaluation = toEvaluation(runId, r.output);
-      store.saveEvaluation(runId, evaluation);
-      return evaluation;
+      // Rows in file order are a time axis when the split keeps that order or samples are time windows.
+      const timeSeries = config.lookback > 0 || config.split.kind === 'chronological';
+      const stored = toEvaluation(runId, r.output, { timeSeries });
+      store.saveEvaluation(runId, stored);
+      return publicEvaluation(stored);
     },
     async get({ runId }) {
-      return ctx.requireStore().getEvaluation(runId);
+      const stored = ctx.requireStore().getEvaluation(runId);
+      return stored ? publicEvaluation(stored) : null;
+    },
+    async items(req) {
+      return galleryPage(ctx.requireStore(), req);
     },
   };
 }

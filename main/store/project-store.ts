@@ -9,7 +9,7 @@ import { claimOwnership, releaseOwnership } from './owner.js';
 import { AppError } from '../../shared/errors.js';
 import type { ProjectInfo } from '../../shared/api/projects.js';
 import type { Dataset, DatasetConfig, ImageDataset, TabularDataset } from '../../shared/dataset.js';
-import type { Evaluation } from '../../shared/evaluation.js';
+import type { StoredEvaluation } from '../../shared/evaluation.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import type { MetricPoint, Run, RunSummary } from '../../shared/training.js';
 import { fromJson, fromJsonOrNull, toJson } from './json.js';
@@ -323,7 +323,8 @@ export class ProjectStore {
     };
   }
 
-  saveEvaluation(runId: string, e: Evaluation): void {
+  /** The evaluation with the gallery's samples (bounded: see shared/evaluation-gallery.ts). */
+  saveEvaluation(runId: string, e: StoredEvaluation): void {
     this.upsertForRun(
       runId,
       `INSERT INTO evaluations (run_id, evaluation, created_at) VALUES (?, ?, ?)
@@ -332,9 +333,9 @@ export class ProjectStore {
     );
   }
 
-  getEvaluation(runId: string): Evaluation | null {
+  getEvaluation(runId: string): StoredEvaluation | null {
     const row = this.db.prepare('SELECT evaluation FROM evaluations WHERE run_id = ?').get(runId) as { evaluation: string } | undefined;
-    return fromJsonOrNull<Evaluation>(row?.evaluation);
+    return fromJsonOrNull<StoredEvaluation>(row?.evaluation);
   }
 
   /** What the trainer worked out while preparing the data (scaling, categories); its shape is the trainer's business. */
