@@ -154,6 +154,8 @@ export interface InputLayout {
   featureNames: string[];
   /** The largest value in its columns as imported (ids for an Embedding need input_dim above it); null if any is not a number. */
   maxValue: number | null;
+  /** Images: resized to whatever (height, width, 1 or 3 channels) the model's Input takes; `shape` is only the default. */
+  image?: true;
 }
 
 /** What the model sees and predicts once a config is applied: fixes the template's input and output. */

@@ -22,7 +22,8 @@ export interface InputFeed {
 
 /** What the dataset gives: its inputs (name, per-sample shape, largest value) and the target's width. */
 export interface DataShape {
-  inputs: { name: string; shape: number[]; maxValue?: number | null }[];
+  /** `image`: images, resized to any (height, width, channels) the model takes, channels 1 (grey) or 3 (RGB). */
+  inputs: { name: string; shape: number[]; maxValue?: number | null; image?: true }[];
   outputUnits: number;
   task?: 'regression' | 'classification';
 }
@@ -75,7 +76,13 @@ export function modelDataFit(graph: ModelGraph, data: DataShape, loss?: Loss, an
     }
     const got = analysis.nodes[id]?.outputShape ?? [];
     const want = data.inputs[dataIndex]!.shape;
-    if (!fits(got.slice(1), want)) {
+    if (data.inputs[dataIndex]!.image) {
+      const problem = imageInputProblem(node.name, got, want);
+      if (problem) {
+        problems.push({ nodeId: id, ...problem });
+        continue;
+      }
+    } else if (!fits(got.slice(1), want)) {
       problems.push({
         nodeId: id,
         message: `The model's input '${node.name}' takes ${formatShape(got)} but the dataset gives ${formatShape([null, ...want])}`,
@@ -89,6 +96,17 @@ export function modelDataFit(graph: ModelGraph, data: DataShape, loss?: Loss, an
   problems.push(...outputProblems(graph, analysis, data, loss));
   problems.push(...untrainable(graph));
   return { feeds: problems.length ? [] : feeds, problems };
+}
+
+/** Images are resized to the Input's height and width, so any size fits; the channels must be grey (1) or RGB (3). */
+function imageInputProblem(name: string, got: (number | null)[], want: number[]): { message: string; hint: string } | null {
+  const dims = got.slice(1);
+  const ok = dims.length === 3 && dims.every((d) => d !== null && d >= 1) && (dims[2] === 1 || dims[2] === 3);
+  if (ok) return null;
+  return {
+    message: `The model's input '${name}' takes ${formatShape(got)}, but this dataset feeds images as (height, width, channels) with 1 (grey) or 3 (RGB) channels`,
+    hint: `Set the Input shape to [height, width, channels], such as [${want.join(', ')}], or start from an image template.`,
+  };
 }
 
 /** Layers the engine builds but cannot train: TF.js 4.22 has no gradient for dilated convolutions. */

@@ -89,8 +89,15 @@ export function size(shape: number[]): number {
 }
 
 
-export function gather(src: Float32Array, rows: Uint32Array, width: number): Float32Array {
+/** The given rows of `src` as floats; image bytes (a Uint8Array) are scaled to 0..1. */
+export function gather(src: Float32Array | Uint8Array, rows: Uint32Array, width: number): Float32Array {
   const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
+  if (src instanceof Uint8Array) {
+    rows.forEach((r, i) => {
+      const from = r * width;
+      const to = i * width;
+      for (let j = 0; j < width; j++) out[to + j] = src[from + j]! / 255;
+    });
+  } else rows.forEach((r, i) => out.set(src.subarray(r * width, (r + 1) * width), i * width));
   return out;
 }

@@ -11,6 +11,7 @@ import { importers } from '../importers/index.js';
 import type { CoreContext } from '../core.js';
 import { importImages } from './image-import.js';
 import { exportImageDataset } from './image-export.js';
+import { trainableImageLayout } from './image-data.js';
 
 /**
  * Copies a file into media/ under its SHA-256, as a `.partial` until the import commits, so a
@@ -134,7 +135,11 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       return store.getTabularDataset(id);
     },
     async layout({ id }) {
-      const d = ctx.requireStore().getTabularDataset(id);
+      const store = ctx.requireStore();
+      const any = store.getDataset(id);
+      // An image dataset feeds a classifier: one image input, one of its classes out (image-data.ts).
+      if (any.kind === 'images') return trainableImageLayout(store, any);
+      const d = store.getTabularDataset(id);
       return featureLayout(d.profile, d.config);
     },
     async rename({ id, name }) {

@@ -4,7 +4,7 @@
  */
 import type { ProjectStore } from '../store/index.js';
 import type { WorkerSpawner } from './process.js';
-import type { DataSource, FromWorker, WeightArtifacts } from './messages.js';
+import type { DataSource, FromWorker, ImageDataSource, ToWorker, WeightArtifacts } from './messages.js';
 import { exitReason, startWorker, type WorkerSession } from './worker-call.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import type { MetricPoint, RunStatus, RunSummary, TrainSettings, TrainingProgress, TrainingStatusEvent } from '../../shared/training.js';
@@ -22,6 +22,8 @@ interface ActiveRun {
   flushTimer: NodeJS.Timeout | null;
   /** Why the run is ending at our request (a stop, a closed project); null while it trains. */
   stopReason: string | null;
+  /** While the core decodes an image dataset for the run, what cancels that. */
+  preparing: AbortController | null;
   ended: Promise<RunSummary>;
 }
 
@@ -30,6 +32,12 @@ const STOP_ACK_MS = 800;
 /** After acknowledging, the trainer has this long to save its weights. */
 const STOP_SAVE_MS = 15_000;
 const FLUSH_MS = 250;
+
+/**
+ * An image dataset's run gets its data this way: the core decodes the images (or finds them in
+ * the cache) while the trainer process starts; `prep` is what the run keeps about it.
+ */
+export type PrepareData = (signal: AbortSignal) => Promise<{ data: ImageDataSource; prep: Record<string, unknown> }>;
 
 export class TrainingJobs {
   private active = new Map<string, ActiveRun>();
@@ -42,7 +50,7 @@ export class TrainingJobs {
 
   start(
     store: ProjectStore,
-    run: { id: string; name: string; datasetId: string; graph: ModelGraph; settings: TrainSettings; data: DataSource; initial?: { weights: WeightArtifacts; epoch: number } },
+    run: { id: string; name: string; datasetId: string; graph: ModelGraph; settings: TrainSettings; data: DataSource | PrepareData; initial?: { weights: WeightArtifacts; epoch: number } },
   ): RunSummary {
     const initial: RunSummary = {
       id: run.id,
@@ -55,7 +63,9 @@ export class TrainingJobs {
       hasWeights: false,
     };
     store.insertRun({ ...initial, graph: run.graph });
-    store.saveRunPrep(run.id, { config: run.data.config });
+    const csv = typeof run.data === 'function' ? null : run.data;
+    let prep: Record<string, unknown> = csv ? { config: csv.config } : {};
+    store.saveRunPrep(run.id, prep);
 
     let settled = false;
     let resolveEnded!: (s: RunSummary) => void;
@@ -77,21 +87,42 @@ export class TrainingJobs {
 
     const onMessage = (m: FromWorker) => {
       // The store can refuse a write (the project was closed under us): end the run, don't crash the core.
-      const ok = this.guard(run.id, () => this.record(store, run, m, finish));
+      const ok = this.guard(run.id, () => this.record(store, run.id, prep, m, finish));
       if (ok === undefined) {
         this.active.get(run.id)?.session.proc.kill();
         finish('failed', { error: 'The run could not be saved (its project was closed or its dataset removed).' });
       }
     };
 
-    const session = startWorker(
-      this.spawn,
-      this.entry,
-      { type: 'train', runId: run.id, data: run.data, graph: run.graph, settings: run.settings, ...(run.initial ? { initial: run.initial } : {}) },
-      onMessage,
-    );
+    const trainRequest = (data: DataSource | ImageDataSource): ToWorker => ({
+      type: 'train',
+      runId: run.id,
+      data,
+      graph: run.graph,
+      settings: run.settings,
+      ...(run.initial ? { initial: run.initial } : {}),
+    });
+    const preparing = csv ? null : new AbortController();
+    const request = csv
+      ? trainRequest(csv)
+      : (run.data as PrepareData)(preparing!.signal).then(({ data, prep: p }) => {
+          prep = p;
+          this.guard(run.id, () => store.saveRunPrep(run.id, prep));
+          const a = this.active.get(run.id);
+          if (a) a.preparing = null;
+          return trainRequest(data);
+        });
+    const session = startWorker(this.spawn, this.entry, request, onMessage);
+    if (request instanceof Promise) {
+      request.catch((e: unknown) => {
+        // A stop or a closed project aborted it: the exit that follows ends the run with its reason.
+        if (preparing!.signal.aborted) return;
+        finish(e instanceof AppError && e.code === 'CANCELLED' ? 'stopped' : 'failed', { error: e instanceof Error ? e.message : String(e) });
+        session.proc.kill();
+      });
+    }
     const flushTimer = setInterval(() => this.guard(run.id, () => this.flush(store, run.id)), FLUSH_MS);
-    this.active.set(run.id, { datasetId: run.datasetId, session, pending: [], flushTimer, stopReason: null, ended });
+    this.active.set(run.id, { datasetId: run.datasetId, session, pending: [], flushTimer, stopReason: null, preparing, ended });
     void session.exited.then(({ code, signal }) => {
       const reason = this.active.get(run.id)?.stopReason;
       // Killed after we asked it to end: keep the run as stopped, saying why no weights were kept.
@@ -103,14 +134,15 @@ export class TrainingJobs {
   }
 
   /** Applies one trainer message to the store and the event stream. Returns true. */
-  private record(store: ProjectStore, run: { id: string; data: DataSource }, m: FromWorker, finish: (s: RunStatus, p?: Parameters<ProjectStore['updateRun']>[1]) => void): true {
+  private record(store: ProjectStore, runId: string, prep: Record<string, unknown>, m: FromWorker, finish: (s: RunStatus, p?: Parameters<ProjectStore['updateRun']>[1]) => void): true {
+    const run = { id: runId };
     switch (m.type) {
       case 'backend':
         store.updateRun(run.id, { backend: m.info });
         this.events.status({ runId: run.id, status: 'running', backend: m.info });
         break;
       case 'prepared':
-        store.saveRunPrep(run.id, { config: run.data.config, preprocessing: m.preprocessing, counts: m.counts });
+        store.saveRunPrep(run.id, { ...prep, preprocessing: m.preprocessing, counts: m.counts });
         break;
       case 'stopping': {
         const a = this.active.get(run.id);
@@ -180,6 +212,12 @@ export class TrainingJobs {
   stop(runId: string): void {
     const a = this.active.get(runId);
     if (!a) throw new AppError('NOT_FOUND', `Run ${runId} is not training.`);
+    if (a.preparing) {
+      a.stopReason = 'Stopped while its images were being prepared; nothing was trained.';
+      a.preparing.abort();
+      a.session.proc.kill();
+      return;
+    }
     a.session.proc.send({ type: 'stop' });
     this.armKill(runId, STOP_ACK_MS, 'Stopped in the middle of a batch; the weights were not kept.');
   }
@@ -208,6 +246,7 @@ export class TrainingJobs {
     const runs = [...this.active.values()];
     for (const a of runs) {
       a.stopReason = 'Stopped because the project was closed; the weights were not kept.';
+      a.preparing?.abort();
       a.session.proc.kill();
     }
     await Promise.all(runs.map((a) => a.ended));

@@ -9,12 +9,13 @@ export interface WorkerSession {
   exited: Promise<{ code: number | null; signal: string | null }>;
 }
 
-export function startWorker(spawn: WorkerSpawner, entry: string, request: ToWorker, onMessage: (m: FromWorker) => void): WorkerSession {
+/** `request` may still be in the making (images being decoded): it is sent once both it and the process are ready; if it fails, the caller kills the process. */
+export function startWorker(spawn: WorkerSpawner, entry: string, request: ToWorker | Promise<ToWorker>, onMessage: (m: FromWorker) => void): WorkerSession {
   const proc = spawn(entry);
   const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => proc.onExit((code, signal) => resolve({ code, signal })));
   proc.onMessage((raw) => {
     const m = raw as FromWorker;
-    if (m.type === 'ready') proc.send(request);
+    if (m.type === 'ready') void Promise.resolve(request).then((r) => proc.send(r), () => undefined);
     else onMessage(m);
   });
   return { proc, exited };

@@ -8,8 +8,12 @@ import { train } from '../engine/train.js';
 import { withSeed } from '../engine/seed.js';
 import { loadFromArtifacts, saveArtifacts } from '../engine/artifacts.js';
 import { predict } from '../engine/predict.js';
+import { gather } from '../engine/train-step.js';
 import { AppError } from '../../shared/errors.js';
 import { checkModelFitsData, type InputFeed } from './model-fit.js';
+import { loadImageSplit } from './image-data.js';
+import type { ImageDataSource } from './messages.js';
+import { IMAGE_INPUT_NAME } from '../../shared/image-layout.js';
 
 type Send = (m: FromWorker) => void;
 
@@ -28,7 +32,7 @@ export async function runTrain(
   const threads = threadsForModel(analyzeGraph(m.graph).flopsPerSample, m.settings.batchSize);
   const { tf, info } = await loadBackend(m.settings.backend, undefined, { wasmThreads: threads });
   send({ type: 'backend', info });
-  const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
+  const data = m.data.kind === 'images' ? await imageTrainingData(m.data) : await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   send({
     type: 'prepared',
     preprocessing: data.pre,
@@ -103,6 +107,7 @@ export class Checkpoints {
 }
 
 export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, send: Send): Promise<void> {
+  if (m.data.kind === 'images') return runEvaluateImages(m, m.data, send);
   const { tf } = await loadBackend(m.backend);
   const data = await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   const model = await loadFromArtifacts(tf, m.weights);
@@ -145,8 +150,51 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   });
 }
 
+/** An image dataset as the training loop takes it: bytes per split (scaled per batch), one-hot labels, one image input. */
+async function imageTrainingData(data: ImageDataSource) {
+  const [train, validation] = await Promise.all([loadImageSplit(data, 'train'), loadImageSplit(data, 'validation')]);
+  if (train.count === 0) throw new AppError('TRAINING_FAILED', 'No image could be used for training: the training split is empty (see the images skipped).');
+  return {
+    pre: { images: { shape: data.shape, classes: data.classes } },
+    train,
+    validation,
+    test: { count: data.splits.test?.count ?? 0 },
+    inputs: [{ name: IMAGE_INPUT_NAME, shape: [...data.shape], image: true as const }],
+    outputUnits: data.classes.length,
+  };
+}
+
+/** Predicts the test images in chunks (bytes scaled to floats chunk by chunk), with each sample's class probabilities and image id. */
+async function runEvaluateImages(m: Extract<ToWorker, { type: 'evaluate' }>, data: ImageDataSource, send: Send): Promise<void> {
+  const { tf } = await loadBackend(m.backend);
+  const test = await loadImageSplit(data, 'test');
+  if (test.count === 0) throw new AppError('INVALID_REQUEST', 'The test split has no images: give some images the test split (Label view, Split) to evaluate.');
+  const model = await loadFromArtifacts(tf, m.weights);
+  const shape = model.inputs[0]!.shape.slice(1) as number[];
+  if (model.inputs.length !== 1 || shape.join('x') !== data.shape.join('x'))
+    throw new AppError('GRAPH_INVALID', `The trained model takes ${model.inputs.map((i) => `[${i.shape.slice(1).join(', ')}]`).join(' + ')}; the images were prepared as [${data.shape.join(', ')}].`);
+  const units = data.classes.length;
+  const size = shape.reduce((a, b) => a * b, 1);
+  const CHUNK = 1024;
+  const predicted: number[] = [];
+  const probabilities: number[][] = [];
+  for (let start = 0; start < test.count; start += CHUNK) {
+    const rows = new Uint32Array(Math.min(CHUNK, test.count - start)).map((_, i) => start + i);
+    const out = predict(tf, model, [gather(test.xs[0]!, rows, size)], rows.length, [shape]);
+    for (let i = 0; i < rows.length; i++) {
+      predicted.push(argmax(out, i * units, units));
+      probabilities.push(Array.from(out.subarray(i * units, (i + 1) * units)));
+    }
+  }
+  model.dispose();
+  send({
+    type: 'evaluated',
+    output: { task: 'classification', actual: test.labels, predicted, rows: test.labels.map((_, i) => i), classes: data.classes, target: 'class', probabilities, itemIds: test.itemIds },
+  });
+}
+
 /** The dataset's arrays in the model's input order. */
-function feed<S extends { xs: Float32Array[] }>(split: S, feeds: InputFeed[]): S {
+function feed<S extends { xs: (Float32Array | Uint8Array)[] }>(split: S, feeds: InputFeed[]): S {
   return { ...split, xs: feeds.map((f) => split.xs[f.dataIndex]!) };
 }
 

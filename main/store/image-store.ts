@@ -157,6 +157,13 @@ export class ImageStore {
     for (const row of rows) yield { item: itemFromRow(row), boxes: (boxesOf.all(row.id) as BoxRow[]).map(boxFromRow) };
   }
 
+  /** What training a classifier reads: every image's media file, class and split, in import order (one query, no boxes). */
+  trainingItems(datasetId: string): { id: number; sha256: string; ext: string; relPath: string; classId: number | null; split: Split | null }[] {
+    return this.db
+      .prepare('SELECT id, sha256, ext, rel_path AS relPath, class_id AS classId, split FROM items WHERE dataset_id = ? ORDER BY position')
+      .all(datasetId) as { id: number; sha256: string; ext: string; relPath: string; classId: number | null; split: Split | null }[];
+  }
+
   /** The media files (sha256 + ext) no image of any dataset uses any more, among those given. */
   unusedMedia(files: { sha256: string; ext: string }[]): { sha256: string; ext: string }[] {
     const used = this.db.prepare('SELECT 1 FROM items WHERE sha256 = ? LIMIT 1').pluck();

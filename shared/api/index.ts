@@ -6,7 +6,7 @@ import { exportSpec } from './export.js';
 import { labelsSpec, type PrelabelProgress } from './labels.js';
 import { modelsSpec } from './models.js';
 import { projectsSpec } from './projects.js';
-import { trainingSpec } from './training.js';
+import { trainingSpec, type TrainingPreparing } from './training.js';
 import { runsSpec } from './runs.js';
 import { tryitSpec } from './tryit.js';
 import type { ImportProgress } from '../dataset.js';
@@ -35,9 +35,10 @@ export interface ApiEvents {
   'training.progress': TrainingProgress;
   'training.status': TrainingStatusEvent;
   'prelabel.progress': PrelabelProgress;
+  'training.preparing': TrainingPreparing;
 }
 export type EventName = keyof ApiEvents;
-export const EVENT_NAMES: EventName[] = ['import.progress', 'training.progress', 'training.status', 'prelabel.progress'];
+export const EVENT_NAMES: EventName[] = ['import.progress', 'training.progress', 'training.status', 'prelabel.progress', 'training.preparing'];
 
 /** "feature.method" for every method, the wire name used by both transports. */
 export function methodNames(): string[] {

@@ -45,6 +45,18 @@ export const trainSettingsSchema = z.object({
 
 const runId = z.string().min(1);
 
+/** A run on an image dataset decodes its images (once; then they are cached) before it trains. */
+export interface TrainingPreparing {
+  runId: string;
+  /** Images handled so far, of `total` still to decode (0 when every split came from the cache). */
+  images: number;
+  total: number;
+  /** Images that could not be decoded, and the first few of them, named with the reason. */
+  skipped: number;
+  skippedFiles: string[];
+  done: boolean;
+}
+
 export const trainingSpec = {
   /** Starts training the current model on a dataset in a trainer process; resolves once it is running. */
   start: method<RunSummary>()(z.object({ datasetId: z.string().min(1), settings: trainSettingsSchema, name: z.string().max(200).optional() })),
