@@ -64,7 +64,7 @@ describe('helpers', () => {
   it('layerSummary reads a graph with no layers', () => {
     expect(layerSummary({ version: 1, nodes: [], edges: [] })).toBe('no layers');
   });
-  it('nextRunNumber never reuses a default name after a delete or rename', () => {
+  it('nextRunNumber never gives two runs in the project the same default name, after deletes and renames', () => {
     expect(nextRunNumber([])).toBe(1);
     expect(nextRunNumber([{ name: 'Run 2' }])).toBe(3); // Run 1 was deleted
     expect(nextRunNumber([{ name: 'wide' }, { name: 'narrow' }])).toBe(3);
