@@ -5,9 +5,10 @@ import type { RunSummary } from '../../shared/training.js';
 import { apiOf, type Flags } from './commands.js';
 import type { Output } from './output.js';
 
-export const RUNS_USAGE = `runs <project> [list] [--all]                   the runs, newest first (hidden ones too with --all)
-  runs <project> rename --run ID --name NAME     runs <project> hide|unhide|delete --run ID
-  runs <project> compare --run A,B[,C,D]         settings that differ, best epochs and final metrics`;
+export const RUNS_USAGE = `runs <project> [list] [--all]                  the runs, newest first (--all: hidden ones too)
+  runs <project> rename --run ID --name NAME
+  runs <project> hide|unhide|delete --run ID
+  runs <project> compare --run A,B[,C,D]         settings that differ, best epochs, final metrics`;
 
 const SUBCOMMANDS = ['list', 'rename', 'hide', 'unhide', 'delete', 'compare'] as const;
 
