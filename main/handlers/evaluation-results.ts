@@ -46,7 +46,7 @@ export function toEvaluation(runId: string, o: EvaluationOutput, opts: { timeSer
       confusion,
       ...perClassMetrics(confusion),
       confusedPairs: mostConfused(confusion, 5),
-      ...(probabilities ? { curves: oneVsRestCurves(probabilities, o.actual, classes.length) } : {}),
+      ...(probabilities ? { curves: oneVsRestCurves(probabilities, o.actual, classes.length, curvePoints(classes.length)) } : {}),
       gallerySamples: samples?.actual.length ?? 0,
       ...(samples ? { samples } : {}),
     };
@@ -65,6 +65,14 @@ export function toEvaluation(runId: string, o: EvaluationOutput, opts: { timeSer
     residualHistogram: histogram(residuals(o.actual, o.predicted), HISTOGRAM_BINS),
     timeSeries: opts.timeSeries ?? false,
   };
+}
+
+/**
+ * Points kept per curve: fewer as classes grow, so a 1,427-class model (J3) stores its AP and
+ * AUC per class but not 570,000 curve points nobody could read on one chart.
+ */
+export function curvePoints(classes: number): number {
+  return classes <= 20 ? 200 : classes <= 100 ? 50 : 0;
 }
 
 function gallerySamples(o: EvaluationOutput, probabilities: number[][]): GallerySamples {

@@ -22,10 +22,20 @@ export interface BinaryCurves {
 export function binaryCurves(scores: ArrayLike<number>, positive: ArrayLike<boolean>): BinaryCurves {
   const n = scores.length;
   if (positive.length !== n) throw new RangeError(`binaryCurves: ${n} scores but ${positive.length} truths; expected one truth per score.`);
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]!);
+  // Positives' and negatives' scores each sorted by the typed array's native numeric sort, then
+  // walked together from the top: much faster than sorting indices with a comparator, which
+  // matters for one-vs-rest over many classes (100 classes × 20,000 samples).
   let positives = 0;
   for (let i = 0; i < n; i++) if (positive[i]) positives++;
   const negatives = n - positives;
+  const pos = new Float64Array(positives);
+  const neg = new Float64Array(negatives);
+  for (let i = 0, p = 0, q = 0; i < n; i++) {
+    if (positive[i]) pos[p++] = scores[i]!;
+    else neg[q++] = scores[i]!;
+  }
+  pos.sort();
+  neg.sort();
   const recall = [0];
   const precision = [1];
   const fpr = [0];
@@ -34,20 +44,22 @@ export function binaryCurves(scores: ArrayLike<number>, positive: ArrayLike<bool
   let fp = 0;
   let ap = 0;
   let auc = 0;
-  for (let i = 0; i < n; i++) {
-    if (positive[order[i]!]) tp++;
-    else fp++;
-    // A point only where the score changes: tied samples are on the same side of any threshold.
-    if (i + 1 < n && scores[order[i + 1]!] === scores[order[i]!]) continue;
+  // Indices count down from the highest score; tied samples are on the same side of any threshold,
+  // so every sample with the current score is taken before a point is made.
+  let i = positives - 1;
+  let j = negatives - 1;
+  while (i >= 0 || j >= 0) {
+    const s = Math.max(i >= 0 ? pos[i]! : -Infinity, j >= 0 ? neg[j]! : -Infinity);
+    for (; i >= 0 && pos[i] === s; i--) tp++;
+    for (; j >= 0 && neg[j] === s; j--) fp++;
     const r = positives ? tp / positives : 0;
     const f = negatives ? fp / negatives : 0;
-    const t = positives ? tp / positives : 0;
     ap += (r - recall[recall.length - 1]!) * (tp / (tp + fp));
-    auc += ((f - fpr[fpr.length - 1]!) * (t + tpr[tpr.length - 1]!)) / 2;
+    auc += ((f - fpr[fpr.length - 1]!) * (r + tpr[tpr.length - 1]!)) / 2;
     recall.push(r);
     precision.push(tp / (tp + fp));
     fpr.push(f);
-    tpr.push(t);
+    tpr.push(r);
   }
   return {
     pr: { recall, precision },
@@ -64,7 +76,8 @@ export function binaryCurves(scores: ArrayLike<number>, positive: ArrayLike<bool
  * so a stored curve stays small while its shape (and the areas measured before thinning) hold.
  */
 export function thinCurve(xs: number[], ys: number[], max: number): { xs: number[]; ys: number[] } {
-  if (xs.length <= max || max < 2) return { xs, ys };
+  if (max < 2) return { xs: [], ys: [] };
+  if (xs.length <= max) return { xs, ys };
   const keep: number[] = [];
   for (let k = 0; k < max; k++) keep.push(Math.round((k * (xs.length - 1)) / (max - 1)));
   return { xs: keep.map((i) => xs[i]!), ys: keep.map((i) => ys[i]!) };
@@ -77,15 +90,22 @@ export interface ClassCurves {
   auc: number | null;
 }
 
-/** Each class against the rest, scored by its predicted probability; curves thinned to `maxPoints`. */
+/**
+ * Each class against the rest, scored by its predicted probability; curves thinned to
+ * `maxPoints` (fewer than 2: AP and AUC only, no points).
+ */
 export function oneVsRestCurves(probabilities: number[][], actual: ArrayLike<number>, classes: number, maxPoints = 200): ClassCurves[] {
   if (probabilities.length !== actual.length) {
     throw new RangeError(`oneVsRestCurves: ${probabilities.length} probability rows but ${actual.length} actual classes; expected one row per sample.`);
   }
   const out: ClassCurves[] = [];
   for (let k = 0; k < classes; k++) {
-    const scores = probabilities.map((p) => p[k] ?? 0);
-    const truth = Array.from(actual, (a) => a === k);
+    const scores = new Float64Array(probabilities.length);
+    const truth = new Array<boolean>(probabilities.length);
+    for (let i = 0; i < probabilities.length; i++) {
+      scores[i] = probabilities[i]![k] ?? 0;
+      truth[i] = actual[i] === k;
+    }
     const c = binaryCurves(scores, truth);
     const pr = thinCurve(c.pr.recall, c.pr.precision, maxPoints);
     const roc = thinCurve(c.roc.fpr, c.roc.tpr, maxPoints);

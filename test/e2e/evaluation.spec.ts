@@ -225,3 +225,51 @@ test('a time-series regression shows R², the residuals over time and their hist
     await server.stop();
   }
 });
+
+test('with many classes the matrix shows the 40 with the most test items, and its cells still open their items', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-eval-many-'));
+  const csv = path.join(tmp, 'codes.csv');
+  // 45 classes on a line, class k around x = k; more rows for low k so the 40 most frequent are known.
+  const rnd = mulberry32(3);
+  const lines = ['x,y,code'];
+  for (let k = 0; k < 45; k++) for (let r = 0; r < 60 - k; r++) lines.push(`${(k + rnd() - 0.5).toFixed(3)},${rnd().toFixed(3)},c${String(k).padStart(2, '0')}`);
+  writeFileSync(csv, lines.join('\n') + '\n');
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const server = await startServe(path.join(tmp, 'home'));
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('project-dir').fill(path.join(tmp, 'codes'));
+    await page.getByTestId('create-project').click();
+    await expect(page.getByTestId('status-project')).toContainText('codes');
+    await page.getByTestId('nav-data').click();
+    await page.getByTestId('import-file').setInputFiles(csv);
+    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+    await page.getByTestId('role-select-code').selectOption('target');
+    await page.getByTestId('role-select-y').selectOption('feature');
+    await page.getByTestId('nav-model').click();
+    await page.getByTestId('template-select').selectOption('mlp');
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('backend-select').selectOption('wasm');
+    await setNumber(page, 'epochs', 3);
+    await page.getByTestId('train-button').click();
+    await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 120_000 });
+    await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluate-button').click();
+    await expect(page.getByTestId('metric-accuracy')).toContainText('%', { timeout: 60_000 });
+    await expect(page.getByTestId('confusion-matrix')).toBeVisible();
+    await expect(page.getByText('classes with the most test items, of 45')).toBeVisible();
+    await expect(page.getByTestId('confusion-matrix').locator('button')).toHaveCount(40 * 40);
+    await expect(page.getByTestId('per-class-row')).toHaveCount(45);
+    await expect(page.getByTestId('curve-roc-0')).toHaveAttribute('d', /^M/);
+    // A cell of the shown classes opens its items.
+    const label = await page.getByTestId('cm-cell-0-0').getAttribute('aria-label');
+    expect(label).toMatch(/^actual c00, predicted c00: \d+/);
+    await page.getByTestId('cm-cell-0-0').click();
+    await expect(page.getByTestId('gallery')).toContainText('c00');
+    await shot(page, 'eval-06-many-classes');
+    expect(errors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});

@@ -87,6 +87,8 @@ describe('oneVsRestCurves', () => {
     const t = thinCurve(xs, xs, 11);
     expect(t.xs).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]);
     expect(thinCurve([1, 2], [3, 4], 11)).toEqual({ xs: [1, 2], ys: [3, 4] });
+    // No points at all: only the areas are kept.
+    expect(thinCurve([1, 2], [3, 4], 0)).toEqual({ xs: [], ys: [] });
   });
 });
 
