@@ -8,6 +8,10 @@ import type { CoreContext } from '../core.js';
 import type { BackendInfo, Run } from '../../shared/training.js';
 import type { ProjectStore, StoredWeights } from '../store/index.js';
 import { datasetCsvPath } from './datasets.js';
+import { imageShapeOf, imagesForTraining, prepareImageData, trainableImageLayout } from './image-data.js';
+import type { PrepareData } from '../jobs/training.js';
+import type { ImageDataset } from '../../shared/dataset.js';
+import type { ModelGraph } from '../../shared/graph.js';
 import { nextRunNumber } from '../../shared/runs.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
@@ -16,11 +20,20 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
   return {
     async start({ datasetId, settings, name }) {
       const store = ctx.requireStore();
+      const any = store.getDataset(datasetId);
+      // An image dataset's own problem (nothing labelled) comes first: a template cannot fit it before it is fixed.
+      const imageLayout = any.kind === 'images' ? trainableImageLayout(store, any) : null;
       const graph = store.getModel();
       if (!graph) throw new AppError('GRAPH_INVALID', 'There is no model yet: start from a template or add layers first.');
       const analysis = analyzeGraph(graph);
       if (!analysis.valid)
         throw new AppError('GRAPH_INVALID', `The model has ${analysis.problems.length} problem(s): ${analysis.problems.map((p) => p.message).join('; ')}`);
+      if (any.kind === 'images' && imageLayout) {
+        checkModelFitsData(graph, imageLayout.inputs, imageLayout.outputUnits, settings.loss, imageLayout.task);
+        const n = nextRunNumber(store.listRuns());
+        const id = ctx.newId();
+        return ctx.training.start(store, { id, name: name ?? `Run ${n}`, datasetId, graph, settings, data: imageRunData(ctx, store, any, graph, id) });
+      }
       const dataset = store.getTabularDataset(datasetId);
       const layout = featureLayout(dataset.profile, dataset.config);
       if (!layout.target) throw new AppError('CSV_BAD_CONFIG', `Dataset '${dataset.name}' has no target column: set one column's role to target.`);
@@ -47,15 +60,19 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
           'INVALID_REQUEST',
           `${source.name} has trained ${start.epoch} of its ${settings.epochs} epochs, so there is nothing left to resume; ask for more epochs.`,
         );
-      const dataset = store.getTabularDataset(source.datasetId);
+      const any = store.getDataset(source.datasetId);
       const n = nextRunNumber(store.listRuns());
+      const id = ctx.newId();
       return ctx.training.start(store, {
-        id: ctx.newId(),
+        id,
         name: `Run ${n} (from ${source.name})`,
         datasetId: source.datasetId,
         graph: source.graph,
         settings,
-        data: { csvPath: datasetCsvPath(store.mediaDir, dataset), profile: dataset.profile, config: dataset.config },
+        data:
+          any.kind === 'images'
+            ? imageRunData(ctx, store, any, source.graph, id)
+            : { csvPath: datasetCsvPath(store.mediaDir, any), profile: any.profile, config: any.config },
         initial: start,
       });
     },
@@ -85,6 +102,15 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
       return p;
     },
   };
+}
+
+/** An image run's data: every split decoded at the graph's Input shape (or read from the cache) while the trainer starts. */
+function imageRunData(ctx: CoreContext, store: ProjectStore, d: ImageDataset, graph: ModelGraph, runId: string): PrepareData {
+  const shape = imageShapeOf(graph);
+  const chosen = imagesForTraining(store, d, { keepSplit: true });
+  if (!chosen.images.some((i) => i.split === 'train'))
+    throw new AppError('LABEL_INVALID', `Dataset '${d.name}' has no labelled image in the train split: split it again (Data view) so some images train.`);
+  return (signal) => prepareImageData(ctx, store, d, shape, ['train', 'validation', 'test'], { runId, signal, images: chosen });
 }
 
 /**

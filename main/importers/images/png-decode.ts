@@ -66,7 +66,7 @@ export function decodeSimplePng(b: Uint8Array): RawImage | null {
   return { width, height, channels, data: out };
 }
 
-/** Undoes the per-row filters (None, Sub, Up, Average, Paeth); null on an unknown filter. */
+/** Undoes the per-row filters (None, Sub, Up, Average, Paeth); null on an unknown filter. One switch per row, not per byte. */
 function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): Uint8Array | null {
   const stride = width * bpp;
   const out = new Uint8Array(stride * height);
@@ -75,36 +75,37 @@ function unfilter(raw: Uint8Array, width: number, height: number, bpp: number): 
     const src = y * (stride + 1) + 1;
     const row = y * stride;
     const up = row - stride;
-    for (let x = 0; x < stride; x++) {
-      const v = raw[src + x]!;
-      const a = x >= bpp ? out[row + x - bpp]! : 0;
-      const b = y > 0 ? out[up + x]! : 0;
-      let p: number;
-      switch (filter) {
-        case 0:
-          p = 0;
-          break;
-        case 1:
-          p = a;
-          break;
-        case 2:
-          p = b;
-          break;
-        case 3:
-          p = (a + b) >> 1;
-          break;
-        case 4: {
-          const c = x >= bpp && y > 0 ? out[up + x - bpp]! : 0;
+    const first = y === 0;
+    switch (filter) {
+      case 0:
+        out.set(raw.subarray(src, src + stride), row);
+        break;
+      case 1:
+        for (let x = 0; x < stride; x++) out[row + x] = (raw[src + x]! + (x >= bpp ? out[row + x - bpp]! : 0)) & 0xff;
+        break;
+      case 2:
+        for (let x = 0; x < stride; x++) out[row + x] = (raw[src + x]! + (first ? 0 : out[up + x]!)) & 0xff;
+        break;
+      case 3:
+        for (let x = 0; x < stride; x++) {
+          const a = x >= bpp ? out[row + x - bpp]! : 0;
+          const b = first ? 0 : out[up + x]!;
+          out[row + x] = (raw[src + x]! + ((a + b) >> 1)) & 0xff;
+        }
+        break;
+      case 4:
+        for (let x = 0; x < stride; x++) {
+          const a = x >= bpp ? out[row + x - bpp]! : 0;
+          const b = first ? 0 : out[up + x]!;
+          const c = x >= bpp && !first ? out[up + x - bpp]! : 0;
           const pa = Math.abs(b - c);
           const pb = Math.abs(a - c);
           const pc = Math.abs(a + b - 2 * c);
-          p = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
+          out[row + x] = (raw[src + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
         }
-        default:
-          return null;
-      }
-      out[row + x] = (v + p) & 0xff;
+        break;
+      default:
+        return null;
     }
   }
   return out;

@@ -8,7 +8,7 @@
  * Memory stays bounded by a chunk of images: decoded bytes are appended to the file as they come.
  */
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CancelledError } from '../../../shared/errors.js';
 import type { Split } from '../../../shared/images.js';
@@ -69,8 +69,8 @@ export interface PrepareOptions {
 }
 
 const INDEX_VERSION = 1;
-/** Images decoded between two writes (and progress reports): 512 of 64×64×3 is 6 MB. */
-const CHUNK = 512;
+/** Images decoded between two writes (and progress reports): 256 of 64×64×3 is 3 MB. */
+const CHUNK = 256;
 /** sharp decodes on libuv's threads; more in flight than it has threads only queues. */
 const CONCURRENCY = 4;
 
@@ -176,9 +176,14 @@ async function removeStale(dir: string, split: Split, key: string): Promise<void
   }
 }
 
-/** Height × width × channels bytes of one image: plain PNGs of the right size directly, anything else through sharp. */
+/**
+ * Height × width × channels bytes of one image: plain PNGs of the right size directly, anything
+ * else through sharp. The fast path reads synchronously: a 28×28 PNG is read and inflated in
+ * about 70 µs, less than the thread-pool round trips of an asynchronous read, and a chunk of
+ * them holds the event loop for a few tens of milliseconds at most.
+ */
 async function pixelsOf(img: TrainingImage, shape: ImageShape): Promise<Uint8Array> {
-  const bytes = await fsp.readFile(img.file);
+  const bytes = readFileSync(img.file);
   const png = decodeSimplePng(bytes);
   if (png && png.width === shape.width && png.height === shape.height) {
     if (png.channels === shape.channels) return png.data;
