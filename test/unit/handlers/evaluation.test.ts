@@ -62,7 +62,8 @@ async function rejected(p: Promise<unknown>): Promise<AppError> {
 
 describe('toEvaluation and publicEvaluation', () => {
   it('a classification gets per-class metrics, curves from the probabilities and its gallery samples; the api sees no samples', () => {
-    const stored = toEvaluation('run1', output) as ClassificationEvaluation & { samples?: unknown };
+    const stored = toEvaluation('run1', output);
+    if (stored.task !== 'classification') throw new Error('expected a classification');
     expect(stored.confusion).toEqual([
       [1, 1],
       [1, 0],
