@@ -156,6 +156,8 @@ export function datasetHandlers(ctx: CoreContext): ApiHandlers['datasets'] {
       store.deleteDataset(id);
       // Media is content-addressed: a file goes only when no other dataset shares it.
       if (d.kind === 'tabular' && !store.listDatasets().some((x) => x.sha256 === d.sha256)) await fsp.rm(datasetCsvPath(store.mediaDir, d), { force: true });
+      // Its decoded training images (cache/images/<dataset>/) are of no use to anyone else.
+      if (d.kind === 'images') await fsp.rm(path.join(store.cacheDir, 'images', id), { recursive: true, force: true });
       for (const f of store.images.unusedMedia(media)) {
         await fsp.rm(path.join(store.mediaDir, `${f.sha256}${f.ext}`), { force: true });
         await fsp.rm(path.join(store.cacheDir, 'thumbs', `${f.sha256}.webp`), { force: true });

@@ -183,6 +183,18 @@ describe('image classification training', () => {
       const layout = await h.datasets.layout({ id: d.id });
       expect(layout).toMatchObject({ inputShape: [28, 28, 1], outputUnits: 10, classes: expect.arrayContaining(['T-shirt/top', 'Ankle boot']) });
       await h.models.fromTemplate({ template: 'image-small', datasetId: d.id });
+
+      // Stopped while its 3,600 images are being decoded: the run says so, and no half-written file is left.
+      const preparing: TrainingPreparing[] = [];
+      core.onEvent((e, p) => e === 'training.preparing' && preparing.push(p as TrainingPreparing));
+      const early = await h.training.start({ datasetId: d.id, settings: { ...SETTINGS, epochs: 1 } });
+      await expect.poll(() => preparing.length).toBeGreaterThan(0);
+      await h.training.stop({ runId: early.id });
+      const stopped = await h.training.wait({ runId: early.id });
+      expect(stopped).toMatchObject({ status: 'stopped', error: 'Stopped while its images were being prepared; nothing was trained.' });
+      const cache = path.join(tmp, 'p', 'cache', 'images', d.id, '28x28x1');
+      expect(readdirSync(cache).filter((f) => f.endsWith('.partial'))).toEqual([]);
+
       const run = await h.training.start({ datasetId: d.id, settings: { ...SETTINGS, batchSize: 50, epochs: 4 } });
       const ended = await h.training.wait({ runId: run.id });
       expect(ended.status, ended.error).toBe('completed');
@@ -193,6 +205,10 @@ describe('image classification training', () => {
       expect(e.classes).toHaveLength(10);
       // Chance is 10 %.
       expect(e.accuracy).toBeGreaterThan(0.55);
+
+      // Removing the dataset removes its decoded images too.
+      await h.datasets.remove({ id: d.id });
+      expect(existsSync(path.join(tmp, 'p', 'cache', 'images', d.id))).toBe(false);
     } finally {
       await core.dispose();
     }
