@@ -6,6 +6,7 @@ import { getLayerSpec, withDefaults } from '../../shared/catalog/index.js';
 import { analyzeGraph, incomingEdges } from '../../shared/catalog/analyze.js';
 import { WRAPPABLE, wrappedLayer } from '../../shared/catalog/wrappers.js';
 import { registerCustomLayers } from './custom-layers.js';
+import { fusedLstmClass } from './fused-lstm.js';
 
 type Tf = typeof TF;
 type Args = Record<string, unknown>;
@@ -25,7 +26,8 @@ const FACTORIES: Record<string, (tf: Tf, args: Args) => TF.layers.Layer> = {
   Dropout: (tf, a) => tf.layers.dropout(a as never),
   SpatialDropout1D: (tf, a) => tf.layers.spatialDropout1d(a as never),
   SpatialDropout2D: (tf, a) => new (registerCustomLayers(tf).SpatialDropout2D)(a as never),
-  LSTM: (tf, a) => tf.layers.lstm({ ...KERAS_KERNEL, ...a } as never),
+  // TF.js's LSTM, with one fused operation per sequence on wasm (./fused-lstm.ts).
+  LSTM: (tf, a) => new (fusedLstmClass(tf))({ ...KERAS_KERNEL, ...a } as never),
   GRU: (tf, a) => tf.layers.gru({ ...KERAS_KERNEL, ...a } as never),
   SimpleRNN: (tf, a) => tf.layers.simpleRNN({ ...KERAS_KERNEL, ...a } as never),
   Flatten: (tf, a) => tf.layers.flatten(a as never),

@@ -20,12 +20,17 @@ import {
 import { mulberry32, shuffle } from '../../shared/random.js';
 import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
 import { batchInputs, gather, makeTrainStep, size } from './train-step.js';
+import { fusedAdam } from './fused-optimizers.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
-/** Row-major samples: `xs[k]` holds count × prod(inputShapes[k]) values, `y` count × outputUnits. */
+/**
+ * Row-major samples: `xs[k]` holds count × prod(inputShapes[k]) values, `y` count × outputUnits.
+ * A Uint8Array input holds image bytes, fed as value / 255 and converted batch by batch, so a
+ * large image dataset stays a quarter of its float size in memory.
+ */
 export interface DataSplit {
-  xs: Float32Array[];
+  xs: (Float32Array | Uint8Array)[];
   y: Float32Array;
   count: number;
 }
@@ -85,12 +90,13 @@ const LOSS_NAMES: Record<Loss, string> = {
 const METRIC_NAMES: Record<Metric, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 
 
-export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number): TF.Optimizer {
+/** `momentum` applies to SGD (TF.js's MomentumOptimizer: accumulator = m·accumulator + g, value −= rate·accumulator). */
+export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number, momentum = 0): TF.Optimizer {
   switch (name) {
     case 'adam':
-      return tf.train.adam(learningRate);
+      return fusedAdam(tf, learningRate);
     case 'sgd':
-      return tf.train.sgd(learningRate);
+      return momentum > 0 ? tf.train.momentum(learningRate, momentum) : tf.train.sgd(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'adagrad':
@@ -132,7 +138,7 @@ export async function train(
   if (data.validation) checkSplit('validation', data.validation, data.inputShapes, data.outputUnits);
   const validation = data.validation && data.validation.count > 0 ? data.validation : undefined;
 
-  const optimizer = makeOptimizer(tf, settings.optimizer, settings.learningRate);
+  const optimizer = makeOptimizer(tf, settings.optimizer, settings.learningRate, settings.momentum);
   model.compile({ optimizer, loss: LOSS_NAMES[settings.loss], metrics: settings.metrics.map((m) => METRIC_NAMES[m]) });
   const names = model.metricsNames;
   const trainStep = makeTrainStep(tf, model, data, settings);

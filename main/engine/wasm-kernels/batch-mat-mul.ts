@@ -4,10 +4,12 @@
  * times slower. Every gradient of a Dense or recurrent layer is such a product (dW = xᵀ·dy,
  * dx = dy·Wᵀ), so this kernel makes the transposes explicit (a wasm Transpose is a fast copy) and
  * hands XNNPACK a plain product. A batch of matrices times one shared matrix becomes one tall
- * product; other batched products keep the original kernel.
+ * product; other batched products keep the original kernel. Tiny products skip XNNPACK
+ * altogether (./small-mat-mul.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
 import { composeKernel, type Tf } from './compose.js';
+import { SMALL_PRODUCT_MACS, smallMatMul } from './small-mat-mul.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -37,6 +39,15 @@ export function batchMatMulConfig(tf: Tf, original: TF.KernelConfig): TF.KernelC
       const batchA = size(a!.shape.slice(0, -2));
       const batchB = size(b!.shape.slice(0, -2));
       const float = a!.dtype === 'float32' && b!.dtype === 'float32';
+      if (float && batchA === 1 && batchB === 1) {
+        const [ar, ac] = a!.shape.slice(-2) as [number, number];
+        const n = transposeB ? b!.shape.at(-2)! : b!.shape.at(-1)!;
+        const [m, k] = transposeA ? [ac, ar] : [ar, ac];
+        if (m * n * k <= SMALL_PRODUCT_MACS) {
+          const outer = tf.backend_util.assertAndGetBroadcastShape(a!.shape.slice(0, -2), b!.shape.slice(0, -2));
+          return smallMatMul(backend, a!, b!, transposeA, transposeB, [...outer, m, n]);
+        }
+      }
       // XNNPACK already runs it, or it is a product of batches, which only the loops handle.
       const plain = !transposeA && !transposeB && batchA === 1 && batchB === 1;
       if (!float || plain || batchB > 1) return original.kernelFunc(args);

@@ -28,3 +28,21 @@ export function float32Views(
   };
   return { out, outValues: view(out), inValues: inputs.map(view) };
 }
+
+/**
+ * Several float32 outputs at once, then views of them and of `inputs` (all allocations first, for
+ * the reason given above).
+ */
+export function float32OutputViews(
+  backend: object,
+  outShapes: readonly number[][],
+  inputs: readonly TF.TensorInfo[],
+): { outs: TF.TensorInfo[]; outValues: Float32Array[]; inValues: Float32Array[] } {
+  const heap = backend as WasmHeap;
+  const outs = outShapes.map((shape) => heap.makeOutput(shape, 'float32'));
+  const view = (info: TF.TensorInfo): Float32Array => {
+    if (info.dtype !== 'float32') throw new Error(`expected a float32 tensor; got ${info.dtype}`);
+    return heap.typedArrayFromHeap(info) as Float32Array;
+  };
+  return { outs, outValues: outs.map(view), inValues: inputs.map(view) };
+}

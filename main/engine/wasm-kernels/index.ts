@@ -1,8 +1,10 @@
 /**
  * Training kernels for the TF.js 4.22 wasm backend: the ones it lacks (so Conv2D, depthwise and
- * Embedding layers can train) and the ones it runs through plain loops where XNNPACK could
- * (transposed products, the input gradient of a convolution). Each is composed of kernels wasm
- * runs natively and checked against the cpu backend in test/unit/engine/wasm-kernels.test.ts.
+ * Embedding layers can train), the ones it runs through plain loops where XNNPACK could
+ * (transposed products, the input gradient of a convolution), an Identity that shares instead of
+ * copying (./identity.ts), and our own for one LSTM step
+ * (./lstm-cell.ts) and one Adam update (./adam.ts). Each is checked against the cpu backend in
+ * test/unit/engine/wasm-kernels.test.ts (the LSTM step in test/unit/engine/fused-lstm.test.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from './compose.js';
@@ -13,6 +15,9 @@ import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter.js';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input.js';
 import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { LSTM_CELL, LSTM_CELL_GRAD, lstmCellConfig, lstmCellGradConfig } from './lstm-cell.js';
+import { ADAM_UPDATE, adamUpdateConfig } from './adam.js';
+import { identityConfig } from './identity.js';
 
 /** Marks our kernel functions, so a second registration can tell them from wasm's own. */
 const OURS = Symbol.for('layerbench.wasmTrainingKernel');
@@ -28,6 +33,17 @@ const KERNELS: readonly { name: string; make: Factory }[] = [
   { name: 'DepthwiseConv2dNativeBackpropInput', make: (tf) => depthwiseBackpropInputConfig(tf) },
   { name: 'UnsortedSegmentSum', make: (tf) => unsortedSegmentSumConfig(tf) },
   { name: 'MaxPoolGrad', make: (tf) => maxPoolGradConfig(tf) },
+  // Not TF.js kernels: ours, for the fused LSTM (../fused-lstm.ts) and Adam (../fused-optimizers.ts).
+  { name: LSTM_CELL, make: (tf) => lstmCellConfig(tf) },
+  { name: LSTM_CELL_GRAD, make: () => lstmCellGradConfig() },
+  { name: ADAM_UPDATE, make: () => adamUpdateConfig() },
+  {
+    name: 'Identity',
+    make: (_tf, original) => {
+      if (!original) throw new Error('the wasm backend has no Identity kernel to replace');
+      return identityConfig(original);
+    },
+  },
   {
     name: 'BatchMatMul',
     make: (tf, original) => {

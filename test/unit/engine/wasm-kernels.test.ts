@@ -209,10 +209,16 @@ describe('UnsortedSegmentSum on wasm (the gradient of gather / Embedding)', () =
   });
 });
 
-describe('BatchMatMul on wasm (transposed products go to XNNPACK)', () => {
-  // a, b, transposeA, transposeB: shapes as passed to matMul.
+describe('BatchMatMul on wasm (transposed products go to XNNPACK, tiny ones to a loop)', () => {
+  // a, b, transposeA, transposeB: shapes as passed to matMul. Up to SMALL_PRODUCT_MACS
+  // multiply-adds a product runs in small-mat-mul.ts's loop, above it through XNNPACK.
   const PRODUCTS: [string, number[], number[], boolean, boolean][] = [
     ['plain', [5, 7], [7, 3], false, false],
+    ['Aᵀ·B with one column (a Dense(1) dW)', [72, 50], [72, 1], true, false],
+    ['one batch of rank 3, A·Bᵀ', [1, 5, 7], [1, 6, 7], false, true],
+    ['Aᵀ·B above the loop size (XNNPACK)', [72, 50], [72, 200], true, false],
+    ['A·Bᵀ above the loop size (XNNPACK)', [72, 200], [50, 200], false, true],
+    ['Aᵀ·Bᵀ above the loop size (XNNPACK)', [40, 30], [50, 40], true, true],
     ['Aᵀ·B (a Dense dW)', [50, 31], [50, 12], true, false],
     ['A·Bᵀ with a large B (a Dense dx)', [4, 16], [64, 16], false, true],
     ['A·Bᵀ with a large A', [64, 16], [4, 16], false, true],
@@ -331,5 +337,30 @@ describe('registerWasmTrainingKernels', () => {
     for (let i = 0; i < 3; i++) step();
     expect(tf.memory().numTensors).toBe(tensors);
     expect(backend.numDataIds()).toBe(buffers);
+  });
+});
+
+describe('Identity on wasm (a clone shares memory)', () => {
+  it('makes a clone without copying, whose values outlive the original', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(values([256, 256], 7), [256, 256]);
+    const buffersBefore = tf.memory().numDataBuffers;
+    const clone = x.clone();
+    // A copy is a new data buffer (256 KB of wasm memory); sharing adds a tensor, not a buffer.
+    expect(tf.memory().numDataBuffers).toBe(buffersBefore);
+    expect(tf.memory().numTensors).toBeGreaterThan(0);
+    const expected = Float32Array.from(x.dataSync());
+    x.dispose();
+    expect(Float32Array.from(clone.dataSync())).toEqual(expected);
+    clone.dispose();
+  });
+
+  it('keeps gradients right where the tape keeps clones', async () => {
+    await expectSameOnBoth(() => {
+      const x = tf.tensor(values([4, 6], 8), [4, 6]);
+      const w = tf.tensor(values([6, 3], 9), [6, 3]);
+      const f = (a: TF.Tensor, b: TF.Tensor) => tf.sum(tf.square(tf.relu(tf.matMul(a as TF.Tensor2D, b as TF.Tensor2D))));
+      return [...tf.grads(f)([x, w])];
+    });
   });
 });

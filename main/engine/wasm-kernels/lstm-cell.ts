@@ -1,0 +1,144 @@
+/**
+ * The element-wise part of one LSTM step, forward and backward, as two wasm kernels written as
+ * loops over the backend's memory. TF.js runs the same step as about 15 forward and 30 backward
+ * kernels (split, three gate activations, two tanh, products, sums, and the clones the gradient
+ * tape keeps of each); at the sizes of a small recurrent model that bookkeeping, not arithmetic,
+ * is what a training step costs. The products with the kernels stay XNNPACK matrix products
+ * (../fused-lstm.ts). Checked against TF.js's own LSTM on the cpu backend in
+ * test/unit/engine/fused-lstm.test.ts.
+ *
+ * Layout, as Keras and TF.js: z = x·W + h·U + b is [batch, 4·units] with the gates i, f, c (the
+ * candidate, "g" here), o in that order.
+ */
+import type * as TF from '@tensorflow/tfjs';
+import { float32OutputViews } from './heap.js';
+import type { Tf } from './compose.js';
+
+export const LSTM_CELL = 'LayerbenchLstmCell';
+export const LSTM_CELL_GRAD = 'LayerbenchLstmCellGrad';
+
+/** The gate activations TF.js's LSTM offers that these kernels compute (its hard sigmoid: clip(0.2x + 0.5, 0, 1)). */
+export type GateActivation = 'sigmoid' | 'hardSigmoid';
+
+export interface LstmCellAttrs {
+  recurrentActivation: GateActivation;
+}
+
+/** Runs one of wasm's own unary kernels on the backend directly (no engine, no tape); the caller frees the result. */
+function wasmKernel(tf: Tf, name: string, x: TF.TensorInfo, backend: object): TF.TensorInfo {
+  const kernel = tf.getKernel(name, 'wasm');
+  if (!kernel) throw new Error(`the wasm backend has no ${name} kernel`);
+  return kernel.kernelFunc({ inputs: { x }, backend, attrs: {} }) as TF.TensorInfo;
+}
+
+function free(backend: object, info: TF.TensorInfo): void {
+  (backend as TF.KernelBackend).disposeData(info.dataId);
+}
+
+/** TF.js's hard sigmoid, clip(0.2x + 0.5, 0, 1). */
+function hardSigmoid(z: number): number {
+  return Math.min(1, Math.max(0, 0.2 * z + 0.5));
+}
+
+/** The gate's derivative from its output a (where the hard sigmoid is clipped, 0). */
+function gateSlope(kind: GateActivation): (a: number) => number {
+  if (kind === 'sigmoid') return (a) => a * (1 - a);
+  return (a) => (a > 0 && a < 1 ? 0.2 : 0);
+}
+
+/**
+ * Inputs z [batch, 4u] and, unless this is the first step from a zero state, cPrev [batch, u].
+ * Outputs h [batch, u], c [batch, u], the activated gates [batch, 4u] and tanh(c) [batch, u]
+ * (what the gradient needs). The transcendental functions are wasm's own vectorised Sigmoid and
+ * Tanh over whole tensors (a JavaScript Math.exp per element costs more than the whole step
+ * around it); the loops only pick and combine.
+ */
+export function lstmCellConfig(tf: Tf): TF.KernelConfig {
+  return {
+    kernelName: LSTM_CELL,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { z, cPrev } = inputs as { z: TF.TensorInfo; cPrev?: TF.TensorInfo };
+      const hard = (attrs as unknown as LstmCellAttrs).recurrentActivation === 'hardSigmoid';
+      const [batch, width] = z.shape as [number, number];
+      const u = width / 4;
+      const sig = hard ? undefined : wasmKernel(tf, 'Sigmoid', z, backend);
+      const tz = wasmKernel(tf, 'Tanh', z, backend);
+      const given = [z, tz, ...(sig ? [sig] : []), ...(cPrev ? [cPrev] : [])];
+      const { outs, outValues, inValues } = float32OutputViews(backend, [[batch, u], [batch, u], [batch, width]], given);
+      const [, c, gates] = outValues as [Float32Array, Float32Array, Float32Array];
+      const [zv, tzv] = inValues as [Float32Array, Float32Array];
+      const sv = sig ? inValues[2]! : undefined;
+      const cp = cPrev ? inValues[sig ? 3 : 2] : undefined;
+      for (let b = 0; b < batch; b++) {
+        const row = b * width;
+        for (let j = 0; j < u; j++) {
+          const i = sv ? sv[row + j]! : hardSigmoid(zv[row + j]!);
+          const f = sv ? sv[row + u + j]! : hardSigmoid(zv[row + u + j]!);
+          const g = tzv[row + 2 * u + j]!;
+          const o = sv ? sv[row + 3 * u + j]! : hardSigmoid(zv[row + 3 * u + j]!);
+          const k = b * u + j;
+          c[k] = (cp ? f * cp[k]! : 0) + i * g;
+          gates[row + j] = i;
+          gates[row + u + j] = f;
+          gates[row + 2 * u + j] = g;
+          gates[row + 3 * u + j] = o;
+        }
+      }
+      if (sig) free(backend, sig);
+      free(backend, tz);
+      const [hOut, cOut, gatesOut] = outs as [TF.TensorInfo, TF.TensorInfo, TF.TensorInfo];
+      const tc = wasmKernel(tf, 'Tanh', cOut, backend);
+      // Views again: the Tanh output may have grown the memory.
+      const { inValues: after } = float32OutputViews(backend, [], [hOut, gatesOut, tc]);
+      const [h, gv, tcv] = after as [Float32Array, Float32Array, Float32Array];
+      for (let b = 0; b < batch; b++) {
+        for (let j = 0; j < u; j++) h[b * u + j] = gv[b * width + 3 * u + j]! * tcv[b * u + j]!;
+      }
+      return [hOut, cOut, gatesOut, tc];
+    },
+  };
+}
+
+/**
+ * Inputs gates [batch, 4u] and tanh(c) [batch, u] of the step, dh [batch, u] (from the output and
+ * the next step), and optionally cPrev (absent for a first step from zero) and dc (absent for the
+ * last step). Outputs dz [batch, 4u] and dcPrev [batch, u].
+ */
+export function lstmCellGradConfig(): TF.KernelConfig {
+  return {
+    kernelName: LSTM_CELL_GRAD,
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { gates, tanhC, dh, cPrev, dc } = inputs as Record<'gates' | 'tanhC' | 'dh', TF.TensorInfo> & { cPrev?: TF.TensorInfo; dc?: TF.TensorInfo };
+      const slope = gateSlope((attrs as unknown as LstmCellAttrs).recurrentActivation);
+      const [batch, width] = gates.shape as [number, number];
+      const u = width / 4;
+      const given = [gates, tanhC, dh, ...(cPrev ? [cPrev] : []), ...(dc ? [dc] : [])];
+      const { outs, outValues, inValues } = float32OutputViews(backend, [[batch, width], [batch, u]], given);
+      const [dz, dcPrev] = outValues as [Float32Array, Float32Array];
+      const [gv, tcv, dhv] = inValues as [Float32Array, Float32Array, Float32Array];
+      const cpv = cPrev ? inValues[3] : undefined;
+      const dcv = dc ? inValues[cPrev ? 4 : 3] : undefined;
+      for (let b = 0; b < batch; b++) {
+        const row = b * width;
+        for (let j = 0; j < u; j++) {
+          const k = b * u + j;
+          const i = gv[row + j]!;
+          const f = gv[row + u + j]!;
+          const g = gv[row + 2 * u + j]!;
+          const o = gv[row + 3 * u + j]!;
+          const tc = tcv[k]!;
+          const d = dhv[k]!;
+          const dcell = (dcv ? dcv[k]! : 0) + d * o * (1 - tc * tc);
+          dz[row + j] = dcell * g * slope(i);
+          dz[row + u + j] = cpv ? dcell * cpv[k]! * slope(f) : 0;
+          dz[row + 2 * u + j] = dcell * i * (1 - g * g);
+          dz[row + 3 * u + j] = d * tc * slope(o);
+          dcPrev[k] = dcell * f;
+        }
+      }
+      return outs;
+    },
+  };
+}
