@@ -48,6 +48,8 @@ export const REDUCE_LR_DEFAULTS: Required<ReduceLrOnPlateauSettings> = { monitor
 export interface TrainSettings {
   optimizer: Optimizer;
   learningRate: number;
+  /** SGD only: Keras's SGD(momentum), 0 ≤ m < 1; absent or 0 is plain SGD. */
+  momentum?: number;
   loss: Loss;
   metrics: Metric[];
   batchSize: number;

@@ -22,6 +22,8 @@ export interface PeerSpec {
   epochs: number;
   optimizer: 'adam' | 'sgd';
   learning_rate: number;
+  /** SGD's momentum (0: plain SGD). */
+  momentum: number;
   loss: 'mae' | 'categorical_crossentropy';
   seed: number;
   /** torch.set_num_threads(threads) when set; otherwise the count PyTorch starts with. */

@@ -146,7 +146,8 @@ def main():
     train_x, train_y, test_x, test_y = data_of(spec)
     model = model_of(spec)
     lr = spec["learning_rate"]
-    opt = torch.optim.Adam(model.parameters(), lr=lr) if spec["optimizer"] == "adam" else torch.optim.SGD(model.parameters(), lr=lr)
+    # torch's momentum (buf = m·buf + g; p -= lr·buf) is TF.js's MomentumOptimizer and Keras's SGD(momentum).
+    opt = torch.optim.Adam(model.parameters(), lr=lr) if spec["optimizer"] == "adam" else torch.optim.SGD(model.parameters(), lr=lr, momentum=spec.get("momentum", 0))
     loss_fn = nn.L1Loss() if spec["loss"] == "mae" else nn.CrossEntropyLoss()
     n, batch = train_y.shape[0], spec["batch_size"]
 

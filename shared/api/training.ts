@@ -23,6 +23,7 @@ export const reduceLrOnPlateauSchema = z.object({
 export const trainSettingsSchema = z.object({
   optimizer: z.enum(OPTIMIZERS),
   learningRate: z.number().positive().max(10),
+  momentum: z.number().min(0).lt(1).optional(),
   loss: z.enum(LOSSES),
   metrics: z.array(z.enum(METRICS)),
   batchSize: z.number().int().min(1).max(65_536),

@@ -205,6 +205,32 @@ describe('reduce learning rate on plateau', () => {
       expect(small[i]! / d).toBeCloseTo(0.1, 4);
     });
   });
+
+  it('SGD with momentum carries the previous step into the next, as Keras SGD(momentum) does', () => {
+    // f(w) = Σ w²/2 has gradient w. From w = 1, rate 0.1, momentum 0.9:
+    // step 1: buffer = 1, w = 1 − 0.1 = 0.9; step 2: buffer = 0.9·1 + 0.9 = 1.8, w = 0.9 − 0.18 = 0.72.
+    // Plain SGD would give 0.9 then 0.81.
+    const run = (momentum: number) => {
+      const w = tf.variable(tf.tensor1d([1]));
+      const optimizer = makeOptimizer(tf, 'sgd', 0.1, momentum);
+      const values: number[] = [];
+      for (let i = 0; i < 2; i++) {
+        optimizer.minimize(() => tf.mul(tf.sum(tf.square(w)), 0.5) as TF.Scalar, false, [w]);
+        values.push(w.dataSync()[0]!);
+      }
+      const name = optimizer.getClassName();
+      w.dispose();
+      optimizer.dispose();
+      return { values, name };
+    };
+    const withMomentum = run(0.9);
+    expect(withMomentum.name).toBe('Momentum');
+    expect(withMomentum.values[0]).toBeCloseTo(0.9, 6);
+    expect(withMomentum.values[1]).toBeCloseTo(0.72, 6);
+    const plain = run(0);
+    expect(plain.name).toBe('SGD');
+    expect(plain.values[1]).toBeCloseTo(0.81, 6);
+  });
 });
 
 describe('callbacks and memory', () => {
