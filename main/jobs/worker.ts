@@ -7,6 +7,7 @@ import type { ToWorker, FromWorker } from './messages.js';
 import { runEvaluate, runProbe, runTrain } from './worker-jobs.js';
 import { runPrelabel } from './prelabel-job.js';
 import { runPredict } from './predict-job.js';
+import { runExportParity } from './export-parity-job.js';
 import { serializeError } from '../../shared/errors.js';
 
 interface ParentPort {
@@ -67,6 +68,7 @@ async function handle(m: ToWorker): Promise<void> {
     else if (m.type === 'evaluate') await runEvaluate(m, send);
     else if (m.type === 'probe') await runProbe(m, send);
     else if (m.type === 'predict') await runPredict(m, send);
+    else if (m.type === 'exportParity') await runExportParity(m, send);
     else if (m.type === 'prelabel') await runPrelabel(m, send, () => stopRequested);
   } catch (e) {
     send({ type: 'error', error: serializeError(e) });

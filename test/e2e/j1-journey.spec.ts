@@ -131,7 +131,7 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('export-dir').fill(exportDir);
     await page.getByTestId('export-button').click();
     await expect(page.getByTestId('export-files')).toContainText('model.json');
-    expect(readdirSync(exportDir).sort()).toEqual(['layerbench.json', 'model.json', 'weights.bin']);
+    expect(readdirSync(exportDir).sort()).toEqual(['EXPORT.md', 'export-report.json', 'layerbench.json', 'model.json', 'weights.bin']);
     await shot(page, '07-export');
 
     // 7. Restart the server: the project, the run and its metrics are still there.

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { writeJ1Csv } from '../../bench/j1-data.js';
 import { runCli, lastJson } from '../helpers/cli.js';
 import { loadExportedModel } from '../helpers/tfjs-files.js';
+import type { ExportReport } from '../../shared/api/export.js';
 import { loadBackend } from '../../main/engine/backend.js';
 import { prepareTabular, unscaleTarget } from '../../main/importers/csv/prepare.js';
 import type { Dataset, TabularDataset } from '../../shared/dataset.js';
@@ -75,7 +76,11 @@ describe('CLI journey (J1)', () => {
     const outDir = path.join(tmp, 'export');
     const exported = await runCli(['export', project, '--out', outDir, '--json'], home);
     expect(exported.code, exported.stderr).toBe(0);
-    expect(readdirSync(outDir).sort()).toEqual(['layerbench.json', 'model.json', 'weights.bin']);
+    expect(readdirSync(outDir).sort()).toEqual(['EXPORT.md', 'export-report.json', 'layerbench.json', 'model.json', 'weights.bin']);
+    // The report says the export, reloaded in TF.js, gave the trained model's outputs exactly, on test rows.
+    const tfjsReport = lastJson<{ report: ExportReport }>(exported).report;
+    expect(tfjsReport.parity).toEqual([expect.objectContaining({ status: 'passed', maxAbsDiff: 0, tolerance: 0, inputs: 'test split', samples: 16 })]);
+    expect(tfjsReport.inputs).toEqual([{ name: 'input', shape: [1, 8] }]);
 
     // The exported model, loaded with tf.loadLayersModel, gives the predictions the app evaluated.
     const { tf } = await loadBackend('wasm');
@@ -95,10 +100,24 @@ describe('CLI journey (J1)', () => {
     const feeds = { [session.inputNames[0]!]: new ort.Tensor('float32', Float32Array.from(data.test.xs[0]!.subarray(0, n * 8)), [n, 1, 8]) };
     const onnxOut = (await session.run(feeds))[session.outputNames[0]!]!.data as Float32Array;
     for (let i = 0; i < n; i++) expect(unscaleTarget(data.pre, onnxOut[i]!)).toBeCloseTo(ev.predicted[i]!, 3);
+    const onnxParity = lastJson<{ report: ExportReport }>(onnx).report.parity[0]!;
+    expect(onnxParity.status).toBe('passed');
+    expect(onnxParity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
     const kerasDir = path.join(tmp, 'export-keras');
     const keras = await runCli(['export', project, '--out', kerasDir, '--format', 'keras'], home);
     expect(keras.code, keras.stderr).toBe(0);
-    expect(readdirSync(kerasDir).sort()).toEqual(['Run-1.h5', 'Run-1.keras']);
+    expect(readdirSync(kerasDir).sort()).toEqual(['EXPORT.md', 'Run-1.h5', 'Run-1.keras', 'export-report.json']);
+    expect(keras.stdout).toMatch(/parity passed: every weight read back with h5wasm/);
+
+    // Python code: the torch model, run at export time (python3-torch is installed here), matches the app.
+    const pyDir = path.join(tmp, 'export-python');
+    const py = await runCli(['export', project, '--out', pyDir, '--format', 'python', '--json'], home);
+    expect(py.code, py.stderr).toBe(0);
+    expect(readdirSync(pyDir).sort()).toEqual(['EXPORT.md', 'README.txt', 'data', 'export-report.json', 'keras', 'model_keras.py', 'model_torch.py', 'train.py', 'weights.npz']);
+    const [torchCheck, kerasCheck] = lastJson<{ report: ExportReport }>(py).report.parity;
+    expect(kerasCheck!.status).toBe('passed');
+    if (torchCheck!.status === 'not run') expect(torchCheck!.note).toMatch(/no Python that imports torch/);
+    else expect(torchCheck).toMatchObject({ status: 'passed', inputs: 'test split' });
 
     const runs = await runCli(['runs', project, '--json'], home);
     expect(lastJson<RunSummary[]>(runs)).toHaveLength(1);
@@ -110,7 +129,8 @@ describe('CLI journey (J1)', () => {
     const nothing = await runCli(['resume', project, '--run', run.id], home);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('Run 1 has trained 2 of its 2 epochs, so there is nothing left to resume; ask for more epochs.');
-  });
+    // Four exports, each measuring its parity in a trainer process (and torch), on 2 shared cores.
+  }, 300_000);
 
   it('fails with a clear message and a non-zero exit on bad input', async () => {
     const r = await runCli(['train', path.join(tmp, 'nowhere')], home);
