@@ -5,7 +5,7 @@
  * All models run in one Python process so torch is imported once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs';
@@ -31,6 +31,8 @@ interface Prepared {
 
 let tf: Tf;
 let root: string;
+/** Measured differences per case; written to $LB_PARITY_REPORT when set (the figures in docs/export.md). */
+const measured: Record<string, number> = {};
 
 /** Builds the model with random weights, writes the torch export and inputs, keeps TF.js's outputs. */
 async function prepare(name: string, graph: ModelGraph, seed: number, batch: number): Promise<Prepared> {
@@ -79,15 +81,18 @@ describe.skipIf(missing !== null)('PyTorch export matches TF.js', () => {
   afterAll(async () => {
     for (const p of cases.values()) tf.dispose(p.expected);
     await rm(root, { recursive: true, force: true });
+    if (process.env['LB_PARITY_REPORT']) await writeFile(process.env['LB_PARITY_REPORT'], JSON.stringify(measured, null, 2));
   });
 
   it.each(LAYER_CASES.map((c) => [c.label, c] as const))('%s', async (label, c) => {
     expect(pythonSupport(caseGraph(c))).toEqual({ supported: true, unsupported: [] });
-    expect(await worstDiff(cases.get(label)!)).toBeLessThanOrEqual(TOLERANCE);
+    measured[label] = await worstDiff(cases.get(label)!);
+    expect(measured[label]).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it.each(['J1', 'J2', 'J3'])('%s template', async (label) => {
-    expect(await worstDiff(cases.get(label)!)).toBeLessThanOrEqual(TOLERANCE);
+    measured[label] = await worstDiff(cases.get(label)!);
+    expect(measured[label]).toBeLessThanOrEqual(TOLERANCE);
   });
 
   it('covers every catalog layer', () => {
