@@ -29,7 +29,7 @@ export function exportMarkdown(r: ExportReport): string {
   const lines = [
     `# ${r.run.name}: ${FORMAT_NAMES[r.format]}`,
     '',
-    `Exported by Layerbench on ${r.exportedAt} from run \`${r.run.id}\` (${r.run.epochsDone} epochs${r.run.finalLogs ? `; ${Object.entries(r.run.finalLogs).map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(', ')}` : ''}).`,
+    `Exported by Layerbench on ${r.exportedAt} from run \`${r.run.id}\` (${r.run.epochsDone} epoch${r.run.epochsDone === 1 ? "" : "s"}${r.run.finalLogs ? `; ${Object.entries(r.run.finalLogs).map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(', ')}` : ''}).`,
     r.dataset ? `Dataset: ${r.dataset.name} (${r.dataset.sourceName}).` : 'Dataset: none recorded.',
     ...(r.task ? [`Task: ${r.task}${r.target ? ` of '${r.target}'` : ''}${r.classes ? `; classes ${r.classes.join(', ')}` : ''}.`] : []),
     '',
