@@ -35,16 +35,22 @@ function fusedAdamClass(tf: Tf): AdamClass {
   const known = classes.get(tf);
   if (known) return known;
   class FusedAdam extends tf.AdamOptimizer {
+    /** βᵗ as read from accBeta1/2, kept in step in JavaScript; re-read when setWeights replaced them. */
+    private powers?: { ids: [object, object]; beta1: number; beta2: number };
+
     override applyGradients(variableGradients: VariableGradients): void {
       if (!fusedAdamAvailable(tf)) return super.applyGradients(variableGradients);
       const self = this as unknown as AdamFields;
       const list = Array.isArray(variableGradients)
         ? variableGradients.map((v) => ({ name: v.name, gradient: v.tensor }))
         : Object.entries(variableGradients).map(([name, gradient]) => ({ name, gradient }));
-      // βᵗ as TF.js keeps it, a running float32 product (reading a wasm scalar is a memory read),
-      // so the corrections are TF.js's to the last bit.
-      const accBeta1 = self.accBeta1.dataSync()[0]!;
-      const accBeta2 = self.accBeta2.dataSync()[0]!;
+      // βᵗ as TF.js keeps it, a running float32 product, so the corrections are TF.js's to the
+      // last bit. Mirrored here: reading the two scalars back every step costs more than the update.
+      const ids: [object, object] = [self.accBeta1.dataId, self.accBeta2.dataId];
+      if (!this.powers || this.powers.ids[0] !== ids[0] || this.powers.ids[1] !== ids[1])
+        this.powers = { ids, beta1: self.accBeta1.dataSync()[0]!, beta2: self.accBeta2.dataSync()[0]! };
+      const accBeta1 = this.powers.beta1;
+      const accBeta2 = this.powers.beta2;
       const attrs: AdamUpdateAttrs = {
         learningRate: self.learningRate,
         beta1: self.beta1,
@@ -68,6 +74,12 @@ function fusedAdamClass(tf: Tf): AdamClass {
         self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));
         self.accBeta2.assign(tf.mul(self.accBeta2, self.beta2));
       });
+      // The same float32 products the two multiplications made.
+      this.powers = {
+        ids: [self.accBeta1.dataId, self.accBeta2.dataId],
+        beta1: Math.fround(accBeta1 * Math.fround(self.beta1)),
+        beta2: Math.fround(accBeta2 * Math.fround(self.beta2)),
+      };
       self.incrementIterations();
     }
   }

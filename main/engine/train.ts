@@ -89,6 +89,24 @@ const LOSS_NAMES: Record<Loss, string> = {
 // TF.js picks binary or categorical accuracy from the loss and logs it as 'acc'.
 const METRIC_NAMES: Record<Metric, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
 
+/** The metric each loss is, value for value, when nothing else is added to the loss. */
+const SAME_AS_LOSS: Partial<Record<Loss, Metric>> = { meanAbsoluteError: 'mae', meanSquaredError: 'mse' };
+
+interface LayerLosses {
+  losses?: unknown[];
+  layer?: LayerLosses;
+  forwardLayer?: LayerLosses;
+  backwardLayer?: LayerLosses;
+  cell?: LayerLosses;
+}
+
+/** True when some layer (or one it wraps) adds a regularization loss to the training loss. */
+function adds(model: TF.LayersModel): boolean {
+  const has = (l: LayerLosses | undefined): boolean =>
+    !!l && ((l.losses?.length ?? 0) > 0 || has(l.layer) || has(l.forwardLayer) || has(l.backwardLayer) || has(l.cell));
+  return model.layers.some((l) => has(l as unknown as LayerLosses));
+}
+
 
 /** `momentum` applies to SGD (TF.js's MomentumOptimizer: accumulator = m·accumulator + g, value −= rate·accumulator). */
 export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number, momentum = 0): TF.Optimizer {
@@ -139,9 +157,16 @@ export async function train(
   const validation = data.validation && data.validation.count > 0 ? data.validation : undefined;
 
   const optimizer = makeOptimizer(tf, settings.optimizer, settings.learningRate, settings.momentum);
-  model.compile({ optimizer, loss: LOSS_NAMES[settings.loss], metrics: settings.metrics.map((m) => METRIC_NAMES[m]) });
-  const names = model.metricsNames;
-  const trainStep = makeTrainStep(tf, model, data, settings);
+  // A metric that is the loss itself (MAE with an MAE loss, J1's case) is not computed twice: its
+  // value is the loss's. Only when nothing else adds to the loss (regularizers, class weights).
+  const same = SAME_AS_LOSS[settings.loss];
+  const aliased = settings.metrics.filter((m) => m === same && !adds(model) && (settings.classWeight ?? 'none') === 'none');
+  const compiled = settings.metrics.filter((m) => !aliased.includes(m));
+  model.compile({ optimizer, loss: LOSS_NAMES[settings.loss], metrics: compiled.map((m) => METRIC_NAMES[m]) });
+  const names = [...model.metricsNames, ...aliased.map((m) => METRIC_NAMES[m])];
+  const withAliases = (values: number[]): number[] => [...values, ...aliased.map(() => values[0] ?? NaN)];
+  const compiledStep = makeTrainStep(tf, model, data, settings);
+  const trainStep: typeof compiledStep = async (rows, at) => withAliases(await compiledStep(rows, at));
   const { callbacks, earlyStopping } = makeCallbacks(settings, names, validation !== undefined);
   const trainer: Trainer = {
     model,
@@ -230,7 +255,7 @@ export async function train(
       }
 
       const logs = running();
-      if (validation) Object.assign(logs, evaluate(tf, model, validation, data.inputShapes, data.outputUnits, batchSize, names));
+      if (validation) Object.assign(logs, evaluate(tf, model, validation, data.inputShapes, data.outputUnits, batchSize, names, withAliases));
       epochsDone = epoch + 1;
       // Callbacks first: they may add to the logs (the learning rate) and ask to stop.
       callbacks.onEpochEnd(epoch, logs);
@@ -270,7 +295,16 @@ function withDefaults<T extends object>(defaults: Required<T>, given: T): Requir
 }
 
 /** Validation loss and metrics, in batches so memory is bounded by the batch, not the split. */
-function evaluate(tf: Tf, model: TF.LayersModel, split: DataSplit, inputShapes: number[][], outputUnits: number, batchSize: number, names: string[]): Record<string, number> {
+function evaluate(
+  tf: Tf,
+  model: TF.LayersModel,
+  split: DataSplit,
+  inputShapes: number[][],
+  outputUnits: number,
+  batchSize: number,
+  names: string[],
+  withAliases: (values: number[]) => number[],
+): Record<string, number> {
   const all = new Uint32Array(split.count).map((_, i) => i);
   const sums = new Float64Array(names.length);
   for (let start = 0; start < split.count; start += batchSize) {
@@ -279,7 +313,7 @@ function evaluate(tf: Tf, model: TF.LayersModel, split: DataSplit, inputShapes: 
       const xs = batchInputs(tf, split, inputShapes, rows);
       const ys = tf.tensor2d(gather(split.y, rows, outputUnits), [rows.length, outputUnits]);
       const out = model.evaluate(xs.length === 1 ? xs[0]! : xs, ys, { batchSize: rows.length });
-      return (Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0] ?? NaN);
+      return withAliases((Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0] ?? NaN));
     });
     values.forEach((v, i) => (sums[i] = (sums[i] ?? 0) + v * rows.length));
   }

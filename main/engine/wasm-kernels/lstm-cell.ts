@@ -40,10 +40,9 @@ function hardSigmoid(z: number): number {
   return Math.min(1, Math.max(0, 0.2 * z + 0.5));
 }
 
-/** The gate's derivative from its output a (where the hard sigmoid is clipped, 0). */
-function gateSlope(kind: GateActivation): (a: number) => number {
-  if (kind === 'sigmoid') return (a) => a * (1 - a);
-  return (a) => (a > 0 && a < 1 ? 0.2 : 0);
+/** The gate's derivative from its output a: σ' = a(1 − a); the hard sigmoid's 0.2, or 0 where it is clipped. */
+function slope(a: number, hard: boolean): number {
+  return hard ? (a > 0 && a < 1 ? 0.2 : 0) : a * (1 - a);
 }
 
 /**
@@ -111,7 +110,7 @@ export function lstmCellGradConfig(): TF.KernelConfig {
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { gates, tanhC, dh, cPrev, dc } = inputs as Record<'gates' | 'tanhC' | 'dh', TF.TensorInfo> & { cPrev?: TF.TensorInfo; dc?: TF.TensorInfo };
-      const slope = gateSlope((attrs as unknown as LstmCellAttrs).recurrentActivation);
+      const hard = (attrs as unknown as LstmCellAttrs).recurrentActivation === 'hardSigmoid';
       const [batch, width] = gates.shape as [number, number];
       const u = width / 4;
       const given = [gates, tanhC, dh, ...(cPrev ? [cPrev] : []), ...(dc ? [dc] : [])];
@@ -131,10 +130,10 @@ export function lstmCellGradConfig(): TF.KernelConfig {
           const tc = tcv[k]!;
           const d = dhv[k]!;
           const dcell = (dcv ? dcv[k]! : 0) + d * o * (1 - tc * tc);
-          dz[row + j] = dcell * g * slope(i);
-          dz[row + u + j] = cpv ? dcell * cpv[k]! * slope(f) : 0;
+          dz[row + j] = dcell * g * slope(i, hard);
+          dz[row + u + j] = cpv ? dcell * cpv[k]! * slope(f, hard) : 0;
           dz[row + 2 * u + j] = dcell * i * (1 - g * g);
-          dz[row + 3 * u + j] = d * tc * slope(o);
+          dz[row + 3 * u + j] = d * tc * slope(o, hard);
           dcPrev[k] = dcell * f;
         }
       }

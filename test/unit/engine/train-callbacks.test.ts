@@ -299,3 +299,28 @@ describe('settings', () => {
     expect((err as AppError).message).toBe("Training setting 'reduceLrOnPlateau.factor' must be between 0 and 1 (exclusive), as the rate is multiplied by it; got 2.");
   });
 });
+
+describe('a metric that is the loss', () => {
+  const withValidation = (d: TrainData): TrainData => ({ ...d, validation: line(64, 99).train });
+
+  it('is logged with the loss value, without computing it twice', async () => {
+    const epochs: MetricPoint[] = [];
+    await train(tf, linear(), withValidation(line(128, 5)), settings({ epochs: 2, loss: 'meanAbsoluteError', metrics: ['mae', 'mse'] }), {
+      onEpoch: (p) => void epochs.push(p),
+      shouldStop: () => false,
+    });
+    for (const { logs } of epochs) {
+      expect(logs['mae']).toBe(logs['loss']);
+      expect(logs['val_mae']).toBe(logs['val_loss']);
+      // Another metric is still its own.
+      expect(logs['mse']).not.toBe(logs['loss']);
+    }
+  });
+
+  it('is computed apart when a regularizer adds to the loss', async () => {
+    const model = withSeed(3, () => tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [1], kernelRegularizer: tf.regularizers.l2({ l2: 1 }) })] }));
+    const epochs: MetricPoint[] = [];
+    await train(tf, model, line(128, 5), settings({ epochs: 1, loss: 'meanAbsoluteError', metrics: ['mae'] }), { onEpoch: (p) => void epochs.push(p), shouldStop: () => false });
+    expect(epochs[0]!.logs['loss']).toBeGreaterThan(epochs[0]!.logs['mae']!);
+  });
+});
