@@ -37,6 +37,14 @@ export type TryForm =
       delimiter: string;
       sourceName: string;
     }
+  | {
+      kind: 'images';
+      runId: string;
+      runName: string;
+      /** (height, width, channels) every image is resized to, as in training. */
+      shape: [number, number, number];
+      classes: string[];
+    }
   | { kind: 'unavailable'; runId: string; runName: string; reason: string };
 
 export type TableForm = Extract<TryForm, { kind: 'table' }>;
@@ -50,6 +58,16 @@ export interface TryPrediction {
   probabilities?: { label: string; p: number }[];
   /** Input columns left empty and filled as training filled them (mean or most frequent value). */
   filled: string[];
+}
+
+/** Images a user dropped, as the renderer sends them: the file's name and its bytes in base64. */
+export const TRY_MAX_IMAGES = 32;
+
+export interface TryImageResult {
+  name: string;
+  /** Every class with its probability, most likely first; absent when the file could not be read. */
+  probabilities?: { label: string; p: number }[];
+  error?: string;
 }
 
 function bad(message: string, details?: Record<string, unknown>): AppError {

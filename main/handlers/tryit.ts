@@ -3,13 +3,18 @@
  * pasted. Cells are checked here against what the run trained on, so a wrong value is named before
  * a trainer process starts; the trainer then encodes them with the run's stored preprocessing.
  */
+import { randomUUID } from 'node:crypto';
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
 import type { ApiHandlers } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
-import { rowsFromPaste, type TableForm, type TryColumn, type TryForm, type TryPrediction } from '../../shared/tryit.js';
+import { rowsFromPaste, type TableForm, type TryColumn, type TryForm, type TryImageResult, type TryPrediction } from '../../shared/tryit.js';
 import type { BackendChoice, RunSummary } from '../../shared/training.js';
 import { isMissing, parseNumber } from '../importers/csv/values.js';
 import { unscaleTarget, type Preprocessing } from '../importers/csv/prepare.js';
 import { callWorker } from '../jobs/worker-call.js';
+import type { PredictInput } from '../jobs/messages.js';
+import { decodeForTraining } from '../importers/images/ingest.js';
 import type { ProjectStore } from '../store/index.js';
 import type { CoreContext } from '../core.js';
 
@@ -21,21 +26,81 @@ export function tryitHandlers(ctx: CoreContext): ApiHandlers['tryit'] {
     async predict({ runId, rows, csv }) {
       const store = ctx.requireStore();
       const { form, run, pre } = buildForm(store, runId);
+      if (form.kind === 'images') throw new AppError('INVALID_REQUEST', `${run.name} classifies images; give it images, not rows of a table.`, { runId });
       if (form.kind !== 'table' || !pre) throw new AppError('RUN_NOT_FINISHED', form.kind === 'unavailable' ? form.reason : 'This run cannot be tried.', { runId });
       const cells = csv !== undefined ? rowsFromPaste(form, csv) : (rows ?? []);
       const filled = checkCells(form, cells);
-      const weights = store.getWeights(runId);
-      if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`, { runId });
-      const call = (backend: BackendChoice) =>
-        callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'predict', weights, preprocessing: pre, samples: [cells], backend }, 'predicted');
-      // As in evaluation: the run's own backend gives its numbers; if it no longer loads, the best one that does.
-      const r = await call(run.backend?.name ?? 'auto').catch((e: unknown) => {
-        if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return call('auto');
-        throw e;
+      const outputs = await runModel(ctx, store, run, { kind: 'table', preprocessing: pre, samples: [cells] });
+      return toPrediction(pre, outputs[0] ?? [], filled);
+    },
+    async predictImages({ runId, images }) {
+      const store = ctx.requireStore();
+      const { form, run } = buildForm(store, runId);
+      if (form.kind === 'table') throw new AppError('INVALID_REQUEST', `${run.name} reads rows of a table; give it a row, not images.`, { runId });
+      if (form.kind !== 'images') throw new AppError('RUN_NOT_FINISHED', form.reason, { runId });
+      const decoded = await decodeImages(store.cacheDir, images, form.shape);
+      const ok = decoded.filter((d) => d.pixels);
+      const outputs = ok.length
+        ? await runModel(ctx, store, run, { kind: 'images', shape: form.shape, pixels: concatBytes(ok.map((d) => d.pixels!)), count: ok.length })
+        : [];
+      let k = 0;
+      return decoded.map((d): TryImageResult => {
+        if (!d.pixels) return { name: d.name, error: d.error ?? 'could not be read' };
+        const out = outputs[k++] ?? [];
+        return { name: d.name, probabilities: form.classes.map((label, j) => ({ label, p: out[j] ?? 0 })).sort((a, b) => b.p - a.p) };
       });
-      return toPrediction(pre, r.outputs[0] ?? [], filled);
     },
   };
+}
+
+/** The run's model on the input, in a trainer process: raw outputs, one array per sample. */
+async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, input: PredictInput): Promise<number[][]> {
+  const weights = store.getWeights(run.id);
+  if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`, { runId: run.id });
+  const call = (backend: BackendChoice) => callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'predict', weights, input, backend }, 'predicted');
+  // As in evaluation: the run's own backend gives its numbers; if it no longer loads, the best one that does.
+  const r = await call(run.backend?.name ?? 'auto').catch((e: unknown) => {
+    if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return call('auto');
+    throw e;
+  });
+  return r.outputs;
+}
+
+/**
+ * Each image decoded and resized exactly as training decoded its images (sharp, EXIF orientation,
+ * the run's height × width × channels). sharp reads files, so the bytes pass through cache/.
+ */
+async function decodeImages(
+  cacheDir: string,
+  images: { name: string; data: string }[],
+  shape: [number, number, number],
+): Promise<{ name: string; pixels?: Uint8Array; error?: string }[]> {
+  const dir = path.join(cacheDir, 'tryit');
+  await fsp.mkdir(dir, { recursive: true });
+  const out: { name: string; pixels?: Uint8Array; error?: string }[] = [];
+  for (const image of images) {
+    const file = path.join(dir, randomUUID());
+    try {
+      await fsp.writeFile(file, Buffer.from(image.data, 'base64'));
+      out.push({ name: image.name, pixels: await decodeForTraining(file, { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 }) });
+    } catch (e) {
+      const reason = (e as Error).message.replace(/^Input (file|buffer) (contains|has) /, '');
+      out.push({ name: image.name, error: `${image.name} could not be read as an image (${reason}).` });
+    } finally {
+      await fsp.rm(file, { force: true });
+    }
+  }
+  return out;
+}
+
+function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
 }
 
 interface Built {
@@ -51,11 +116,15 @@ export function buildForm(store: ProjectStore, runId: string): Built {
   const unavailable = (reason: string): Built => ({ form: { kind: 'unavailable', runId, runName: run.name, reason }, run, pre: null });
   if (!run.hasWeights) return unavailable(`${run.name} has no trained weights (status: ${run.status}); try a run that finished at least one epoch.`);
   const dataset = store.getDataset(run.datasetId);
-  if (dataset.kind !== 'tabular')
-    return unavailable(`${run.name} trained on images; trying image runs (dropping images to classify) is not available in this version yet.`);
-  const prep = store.getRunPrep(runId) as { preprocessing?: Preprocessing } | null;
-  const pre = prep?.preprocessing;
-  if (!pre) return unavailable(`${run.name} kept no record of how it prepared its data, so its inputs cannot be rebuilt.`);
+  const prep = store.getRunPrep(runId) as { preprocessing?: Preprocessing | { images?: { shape: [number, number, number]; classes: string[] } } } | null;
+  const noPrep = unavailable(`${run.name} kept no record of how it prepared its data, so its inputs cannot be rebuilt.`);
+  if (dataset.kind !== 'tabular') {
+    const images = prep?.preprocessing && 'images' in prep.preprocessing ? prep.preprocessing.images : undefined;
+    if (!images) return noPrep;
+    return { form: { kind: 'images', runId, runName: run.name, shape: images.shape, classes: images.classes }, run, pre: null };
+  }
+  const pre = prep?.preprocessing && 'features' in prep.preprocessing ? prep.preprocessing : undefined;
+  if (!pre) return noPrep;
   const columns = pre.features.map((f): TryColumn => {
     const isTarget = f.column === pre.target.column ? { isTarget: true } : {};
     if (f.kind === 'number') return { name: f.column, kind: 'number', initial: String(Number(f.fill.toPrecision(6))), ...isTarget };

@@ -30,6 +30,11 @@ export interface ImageDataSource {
 
 export type TrainingData = DataSource | ImageDataSource;
 
+/** What try-it predicts on: rows of raw cells per sample, or `count` images of shape's bytes, image after image. */
+export type PredictInput =
+  | { kind: 'table'; preprocessing: unknown; samples: string[][][] }
+  | { kind: 'images'; shape: [number, number, number]; pixels: Uint8Array; count: number };
+
 export type ToWorker =
   | {
       type: 'train';
@@ -44,8 +49,10 @@ export type ToWorker =
   | { type: 'pause'; paused: boolean }
   | { type: 'evaluate'; data: TrainingData; weights: WeightArtifacts; backend: BackendChoice }
   | { type: 'probe'; backend: BackendChoice }
-  /** Try it: runs the model on samples of raw cells, encoded with the run's stored preprocessing (see predict-job.ts). */
-  | { type: 'predict'; weights: WeightArtifacts; preprocessing: unknown; samples: string[][][]; backend: BackendChoice }
+  /** Export parity: the trained model's outputs on sample inputs and, when `tfjsDir` is given, those of the TF.js export reloaded from its files. */
+  | { type: 'exportParity'; weights: WeightArtifacts; inputs: ParityTensor[]; tfjsDir?: string; backend: BackendChoice }
+  /** Try it: runs the model on samples of raw cells (encoded with the run's stored preprocessing) or on decoded images (see predict-job.ts). */
+  | { type: 'predict'; weights: WeightArtifacts; input: PredictInput; backend: BackendChoice }
   /** Proposes boxes on images with a pretrained detector (or a trained run's model). */
   | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice };
 
@@ -65,6 +72,13 @@ export interface EvaluationOutput {
   probabilities?: number[][];
   /** Image datasets: the image item of each test sample (tables use `rows`). */
   itemIds?: number[];
+}
+
+/** A batch of one model input or output: row-major values with their shape (batch first). */
+export interface ParityTensor {
+  name: string;
+  shape: number[];
+  values: Float32Array;
 }
 
 export type FromWorker =
@@ -89,6 +103,7 @@ export type FromWorker =
     }
   | { type: 'evaluated'; output: EvaluationOutput }
   | { type: 'probed'; info: BackendInfo }
+  | { type: 'parityOutputs'; outputs: ParityTensor[]; reloaded?: ParityTensor[] }
   /** The model's raw outputs, one array per sample (scaled regression value, or class probabilities). */
   | { type: 'predicted'; outputs: number[][] }
   /** One image pre-labelled (an empty list: the detector found nothing there). */

@@ -10,6 +10,6 @@ export const API_METHODS = {
   training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
   runs: ['rename', 'hide', 'remove', 'compare'],
   evaluation: ['run', 'get', 'items'],
-  tryit: ['form', 'predict'],
-  export: ['tfjs', 'keras', 'onnx', 'onnxSupport'],
+  tryit: ['form', 'predict', 'predictImages'],
+  export: ['tfjs', 'keras', 'onnx', 'python', 'onnxSupport', 'pythonSupport'],
 } as const;

@@ -6,6 +6,8 @@
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { runCli } from '../helpers/cli.js';
 import os from 'node:os';
 import path from 'node:path';
 import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
@@ -188,3 +190,55 @@ test('runs: rename, compare, hide, delete; try a row', async ({ page }) => {
     await server.stop();
   }
 });
+
+/** 16×16 RGB PNGs: a bright half on the left or on the right, with noise. */
+async function sideImage(side: 'left' | 'right', seed: number): Promise<Buffer> {
+  const px = Buffer.alloc(16 * 16 * 3);
+  for (let i = 0; i < px.length; i++) {
+    const x = Math.floor(i / 3) % 16;
+    seed = (seed * 16807) % 2147483647;
+    px[i] = ((side === 'left' ? x < 8 : x >= 8) ? 220 : 30) + (seed % 30);
+  }
+  return sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer();
+}
+
+test('try an image run: picked images get their class and probabilities, a broken file is named', async ({ page }) => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-try-img-'));
+  const home = path.join(tmp, 'home');
+  const project = path.join(tmp, 'sides');
+  for (const side of ['left', 'right'] as const) {
+    mkdirSync(path.join(tmp, 'images', side), { recursive: true });
+    for (let n = 0; n < 30; n++) writeFileSync(path.join(tmp, 'images', side, `${n}.png`), await sideImage(side, 7 + n * 13 + (side === 'left' ? 0 : 1000)));
+  }
+  // The run is trained from the command line (as a script would); the browser only tries it.
+  for (const args of [['create', project], ['import', project, path.join(tmp, 'images')], ['model', project, '--template', 'image-small'], ['train', project, '--epochs', '8', '--batch-size', '8', '--lr', '0.01', '--backend', 'wasm']]) {
+    const r = await runCli(args, home);
+    expect(r.code, r.stderr).toBe(0);
+  }
+  const drops = path.join(tmp, 'drops');
+  mkdirSync(drops);
+  writeFileSync(path.join(drops, 'new-left.png'), await sideImage('left', 99));
+  writeFileSync(path.join(drops, 'new-right.png'), await sideImage('right', 5));
+  writeFileSync(path.join(drops, 'readme.png'), 'this is text, not a picture');
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const server = await startServe(home, ['--project', project]);
+  try {
+    await page.goto(server.url);
+    await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluate-tab-try').click();
+    await expect(page.getByTestId('try-drop')).toContainText('Drop images here');
+    await expect(page.getByText('sorts images into 2 classes (left, right)')).toBeVisible();
+    await page.getByTestId('try-image-input').setInputFiles(['new-left.png', 'new-right.png', 'readme.png'].map((f) => path.join(drops, f)));
+    const cards = page.getByTestId('try-image-result');
+    await expect(cards).toHaveCount(3);
+    await expect(cards.nth(0).getByTestId('try-image-class')).toHaveText('left');
+    await expect(cards.nth(1).getByTestId('try-image-class')).toHaveText('right');
+    await expect(cards.nth(2).getByTestId('try-image-error')).toContainText('readme.png could not be read as an image');
+    await shot(page, 'runs-07-try-images');
+    expect(errors).toEqual([]);
+  } finally {
+    await server.stop();
+  }
+});
+

@@ -4,7 +4,8 @@
  * hidden, compared and deleted (never while they train).
  */
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import os from 'node:os';
 import path from 'node:path';
 import { createCore } from '../../main/core.js';
@@ -171,6 +172,64 @@ describe('runs and try-it', () => {
       await expect(h.tryit.predict({ runId: run.id, rows: [['0', '0', 'oval']] })).rejects.toThrow(
         "Column 'shape': 'oval' is not a value the run trained on; expected one of round, square.",
       );
+    } finally {
+      await core.dispose();
+    }
+  });
+
+  it('classifies dropped images as evaluation classified them, and names a file that is not an image', async () => {
+    const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-try-img-'));
+    // 16×16 RGB: a bright square on the left or on the right.
+    let seed = 3;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const image = (side: 'left' | 'right') => {
+      const px = Buffer.alloc(16 * 16 * 3);
+      for (let y = 0; y < 16; y++)
+        for (let x = 0; x < 16; x++) for (let c = 0; c < 3; c++) px[(y * 16 + x) * 3 + c] = ((side === 'left' ? x < 8 : x >= 8) ? 220 : 30) + Math.floor(rnd() * 30);
+      return sharp(px, { raw: { width: 16, height: 16, channels: 3 } }).png().toBuffer();
+    };
+    for (const side of ['left', 'right'] as const) {
+      mkdirSync(path.join(tmp, 'sides', side), { recursive: true });
+      for (let n = 0; n < 30; n++) writeFileSync(path.join(tmp, 'sides', side, `${n}.png`), await image(side));
+    }
+    const core = createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: WORKER });
+    const h = core.handlers;
+    try {
+      const project = path.join(tmp, 'p');
+      await h.projects.create({ dir: project });
+      const d = await h.datasets.importImages({ path: path.join(tmp, 'sides') });
+      await h.models.fromTemplate({ template: 'image-small', datasetId: d.id });
+      const run = await h.training.start({
+        datasetId: d.id,
+        settings: { ...DEFAULT_TRAIN_SETTINGS, loss: 'categoricalCrossentropy', metrics: ['accuracy'], learningRate: 0.01, batchSize: 8, epochs: 8, backend: 'wasm' },
+      });
+      const ended = await h.training.wait({ runId: run.id });
+      expect(ended.status, ended.error).toBe('completed');
+      const form = await h.tryit.form({ runId: run.id });
+      expect(form).toMatchObject({ kind: 'images', shape: [16, 16, 3], classes: ['left', 'right'] });
+      await expect(h.tryit.predict({ runId: run.id, csv: '1,2' })).rejects.toThrow('classifies images; give it images, not rows of a table.');
+
+      // A test image, as the evaluation's gallery shows it: the same probabilities from try-it.
+      const e = await h.evaluation.run({ runId: run.id });
+      if (e.task !== 'classification') throw new Error('expected a classification evaluation');
+      const page = await h.evaluation.items({ runId: run.id, actual: 0, predicted: e.confusion[0]![0]! > 0 ? 0 : 1, offset: 0, limit: 1 });
+      const item = page.items[0]!;
+      const bytes = readFileSync(path.join(project, 'media', `${item.image!.sha256}${item.image!.ext}`));
+      const results = await h.tryit.predictImages({
+        runId: run.id,
+        images: [
+          { name: 'test.png', data: bytes.toString('base64') },
+          { name: 'fresh-right.png', data: (await image('right')).toString('base64') },
+          { name: 'notes.txt', data: Buffer.from('not an image').toString('base64') },
+        ],
+      });
+      expect(results.map((r) => r.name)).toEqual(['test.png', 'fresh-right.png', 'notes.txt']);
+      const top = results[0]!.probabilities![0]!;
+      expect(top.label).toBe(e.classes[item.top[0]!.classIndex]);
+      expect(Math.abs(top.p - item.top[0]!.probability)).toBeLessThan(1e-4);
+      expect(results[1]!.probabilities![0]!.label).toBe('right');
+      expect(results[1]!.probabilities!.reduce((n, q) => n + q.p, 0)).toBeCloseTo(1, 5);
+      expect(results[2]).toEqual({ name: 'notes.txt', error: expect.stringMatching(/^notes\.txt could not be read as an image \(.+\)\.$/) });
     } finally {
       await core.dispose();
     }
