@@ -61,7 +61,7 @@ export function lstmSequence(
   kernel: TF.Tensor,
   recurrentKernel: TF.Tensor,
   bias: TF.Tensor | null,
-  opts: { returnSequences: boolean; recurrentActivation: GateActivation },
+  opts: { returnSequences: boolean; recurrentActivation: GateActivation; inputIsData?: boolean },
 ): TF.Tensor {
   const [batch, steps, features] = x.shape as [number, number, number];
   const width = kernel.shape[1]!;
@@ -124,8 +124,10 @@ export function lstmSequence(
       }
       const dZ = (steps === 1 ? dz[0]! : tf.concat(dz, 0)) as TF.Tensor2D;
       const dW = tf.matMul(rowsS, dZ, true, false);
-      const dRows = tf.matMul(dZ, wS, false, true);
-      const dx = steps === 1 ? tf.reshape(dRows, [batch, 1, features]) : tf.transpose(tf.reshape(dRows, [steps, batch, features]), [1, 0, 2]);
+      // Fed straight from the model's input, x is data: nothing upstream takes its gradient.
+      const dx = opts.inputIsData
+        ? tf.zerosLike(xIn)
+        : ((dRows: TF.Tensor) => (steps === 1 ? tf.reshape(dRows, [batch, 1, features]) : tf.transpose(tf.reshape(dRows, [steps, batch, features]), [1, 0, 2])))(tf.matMul(dZ, wS, false, true));
       // h₀ is zero, so only steps 1… add to the recurrent kernel's gradient: one product over them.
       const dU =
         steps === 1
@@ -152,6 +154,16 @@ function fusedGate(tf: Tf, layer: RnnFields, inputs: TF.Tensor | TF.Tensor[], kw
   return GATES[cell.recurrentActivation.getClassName()];
 }
 
+/**
+ * True when every call of this layer in its model takes an Input layer's tensor: what it is fed is
+ * then training data, whose gradient nobody asks for. (A layer called on its own, outside a model,
+ * has no inbound nodes and gets its input gradient.)
+ */
+function fedByInputLayer(layer: TF.layers.Layer): boolean {
+  const nodes = (layer as unknown as { inboundNodes: { inboundLayers: TF.layers.Layer[] }[] }).inboundNodes ?? [];
+  return nodes.length > 0 && nodes.every((n) => n.inboundLayers.length > 0 && n.inboundLayers.every((l) => l.getClassName() === 'InputLayer'));
+}
+
 type LayerClass = new (args: { units: number; name?: string } & Record<string, unknown>) => TF.layers.Layer;
 const classes = new WeakMap<Tf, LayerClass>();
 
@@ -174,6 +186,7 @@ export function fusedLstmClass(tf: Tf): LayerClass {
         return lstmSequence(tf, x, cell.kernel.read(), cell.recurrentKernel.read(), cell.useBias && cell.bias ? cell.bias.read() : null, {
           returnSequences: self.returnSequences,
           recurrentActivation: gate,
+          inputIsData: fedByInputLayer(this),
         });
       });
     }

@@ -99,6 +99,33 @@ describe('fused LSTM on wasm vs TF.js LSTM on cpu', () => {
   }
 });
 
+describe('the fused LSTM inside a model', () => {
+  /** Σ out · r for Input [5, 3] → (Dense(4) →) LSTM(6), and the gradient of every weight. */
+  const grads = (denseFirst: boolean) => () => {
+    const input = tf.input({ shape: [5, 3] });
+    const fed = denseFirst ? (tf.layers.dense({ units: 4, name: 'dense' }).apply(input) as TF.SymbolicTensor) : input;
+    const out = new (fusedLstmClass(tf))({ units: 6, name: 'lstm' }).apply(fed) as TF.SymbolicTensor;
+    const model = tf.model({ inputs: input, outputs: out });
+    model.setWeights(model.getWeights().map((w, i) => tf.tensor(values(w.shape, 30 + i, 0.8), w.shape)));
+    const x = tf.tensor(values([4, 5, 3], 40), [4, 5, 3]);
+    const r = tf.tensor(values([4, 6], 41), [4, 6]);
+    const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(x) as TF.Tensor, r)) as TF.Scalar, model.trainableWeights.map((w) => w.read() as TF.Variable));
+    const result = model.trainableWeights.map((w) => g[w.read().name]!);
+    model.dispose();
+    return result;
+  };
+
+  it.each([
+    ['fed by the Input (its input gradient is skipped)', false],
+    ['fed by a Dense, which needs its input gradient', true],
+  ])('%s: weight gradients as TF.js computes them', async (_name, denseFirst) => {
+    const reference = await on('cpu', grads(denseFirst));
+    const fused = await on('wasm', grads(denseFirst));
+    expect(fused.length).toBe(denseFirst ? 5 : 3);
+    reference.forEach((ref, i) => expect(relativeError(ref, fused[i]!), `weight ${i}`).toBeLessThanOrEqual(1e-4));
+  });
+});
+
 describe('when the fused path runs', () => {
   it('is available on wasm with its kernels registered, not on cpu', async () => {
     await tf.setBackend('wasm');
