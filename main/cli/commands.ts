@@ -217,6 +217,12 @@ export async function cmdTrain(core: Core, flags: Flags, out: Output): Promise<v
       const s = payload as { backend?: { name: string; device: string } };
       if (s.backend) out.progress(`backend: ${s.backend.name} on ${s.backend.device}`);
     }
+    if (event === 'training.preparing') {
+      // Image datasets: decoding progress, then every image skipped, by name (the count says if more were).
+      const p = payload as import('../../shared/api/training.js').TrainingPreparing;
+      out.progress(`preparing images ${p.images}/${p.total}${p.skipped ? `, ${p.skipped} skipped` : ''}`);
+      if (p.done) for (const f of p.skippedFiles) process.stderr.write(`skipped: ${f}\n`);
+    }
     if (event !== 'training.progress') return;
     const p = payload as import('../../shared/training.js').TrainingProgress;
     const logs = Object.entries(p.point.logs).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
@@ -259,21 +265,13 @@ export async function cmdExport(core: Core, flags: Flags, out: Output): Promise<
   const run = await pickRun(api, flags);
   const format = str(flags, 'format') ?? 'tfjs';
   const input = { runId: run.id, dir: str(flags, 'out') };
-  const names: Record<string, string> = { tfjs: 'a TF.js LayersModel', keras: 'Keras (.keras and .h5)', onnx: 'ONNX' };
-  if (!names[format]) throw new AppError('INVALID_REQUEST', `--format expects tfjs, keras or onnx; got '${format}'.`);
-  const r = format === 'keras' ? await api.export.keras(input) : format === 'onnx' ? await api.export.onnx(input) : await api.export.tfjs(input);
-  out.result(r, () => `Exported run '${run.name}' as ${names[format]} to ${r.dir}:\n` + r.files.map((f) => `  ${f}`).join('\n'));
-}
-
-export async function cmdRuns(core: Core, out: Output): Promise<void> {
-  const runs = await apiOf(core).training.list({});
-  out.result(runs, () =>
-    runs.length === 0
-      ? 'No runs yet.'
-      : runs
-          .map((r) => `${r.id}  ${r.name.padEnd(10)} ${r.status.padEnd(10)} ${String(r.epochsDone).padStart(4)} epochs  ${(r.backend?.name ?? '-').padEnd(8)} loss ${r.finalLogs?.loss?.toFixed(4) ?? '-'}  ${r.startedAt}${r.error ? '  ' + r.error : ''}`)
-          .join('\n'),
-  );
+  const names: Record<string, string> = { tfjs: 'a TF.js LayersModel', keras: 'Keras (.keras and .h5)', onnx: 'ONNX', python: 'Python code (PyTorch + Keras)' };
+  if (!names[format]) throw new AppError('INVALID_REQUEST', `--format expects tfjs, keras, onnx or python; got '${format}'.`);
+  const r =
+    format === 'keras' ? await api.export.keras(input) : format === 'onnx' ? await api.export.onnx(input) : format === 'python' ? await api.export.python(input) : await api.export.tfjs(input);
+  // The parity measured at export, one line per check, so a script's log shows what was proven.
+  const parity = r.report.parity.map((p) => `  parity ${p.status}: ${p.method}${p.maxAbsDiff !== undefined && p.maxAbsDiff >= 0 ? ` (max abs diff ${p.maxAbsDiff}${p.tolerance !== undefined ? `, tolerance ${p.tolerance}` : ''})` : ''}${p.note ? `; ${p.note}` : ''}`);
+  out.result(r, () => [`Exported run '${run.name}' as ${names[format]} to ${r.dir}:`, ...r.files.map((f) => `  ${f}`), ...parity].join('\n'));
 }
 
 export async function cmdDatasets(core: Core, out: Output): Promise<void> {

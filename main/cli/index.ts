@@ -5,7 +5,8 @@ import { startServer } from '../server/server.js';
 import { isCancelled, serializeError } from '../../shared/errors.js';
 import { appDataDir, distPaths } from './paths.js';
 import { makeOutput } from './output.js';
-import { cmdBackends, cmdResume, cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdRuns, cmdTrain, type Flags } from './commands.js';
+import { cmdBackends, cmdResume, cmdCreate, cmdDatasets, cmdEvaluate, cmdExport, cmdImport, cmdModel, cmdTrain, type Flags } from './commands.js';
+import { cmdRuns, RUNS_USAGE } from './runs.js';
 import { apiOf } from './commands.js';
 
 const USAGE = `Usage: layerbench <command> [options]
@@ -24,8 +25,8 @@ Commands:
         [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
   resume <project> --run ID [--from latest|best] [--epochs N]   train a stopped or failed run further, as a new run
   evaluate <project> [--run ID]
-  export <project> [--run ID] [--out DIR] [--format tfjs|keras|onnx]
-  runs <project>
+  export <project> [--run ID] [--out DIR] [--format tfjs|keras|onnx|python]
+  ${RUNS_USAGE}
   datasets <project>
   backends [--backend B]                         which training backends load here, and why the others do not
 
@@ -66,6 +67,7 @@ const OPTIONS = {
   run: { type: 'string' },
   out: { type: 'string' },
   from: { type: 'string' },
+  all: { type: 'boolean' },
 } as const;
 
 async function main(): Promise<number> {
@@ -125,7 +127,7 @@ async function main(): Promise<number> {
         break;
       case 'runs':
         await needProject();
-        await cmdRuns(core, out);
+        await cmdRuns(core, args[1], flags, out);
         break;
       case 'datasets':
         await needProject();
