@@ -12,9 +12,9 @@ import sharp from 'sharp';
 import os from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../shared/random.js';
-import { startServe, ROOT } from '../helpers/serve.js';
+import { startServe } from '../helpers/serve.js';
+import { setNumber, SHOTS } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const CLASSES = ['alder', 'birch', 'cedar'];
 
 /** The app scrolls inside its own pane, so a tall window shows the whole report in one picture. */
@@ -24,13 +24,6 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1400, height: 2200 });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
   if (size) await page.setViewportSize(size);
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
 }
 
 /**

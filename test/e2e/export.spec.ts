@@ -4,28 +4,16 @@
  * parity on the page; then turn ONNX on as an export target in the Model view and see a layer
  * ONNX cannot write flagged. Screenshots go to test/artifacts/e2e/export-*.png.
  */
-import { test, expect, type Page } from '@playwright/test';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJ1Csv } from '../../bench/j1-data.js';
-import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+import { startServe, type ServeProcess } from '../helpers/serve.js';
+import { shot, setNumber } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const HOURS = 24 * 60;
 const TRAIN_ROWS = 24 * 45;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
 
 test('every export format from the dialog, each with its parity report; ONNX as a target in the graph editor', async ({ page }) => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-export-'));

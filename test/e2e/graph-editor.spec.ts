@@ -6,18 +6,13 @@
  * the layer named and the graph kept, then trained. Screenshots go to test/artifacts/e2e/.
  */
 import { test, expect, type Page } from '@playwright/test';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+import { startServe, type ServeProcess } from '../helpers/serve.js';
+import { shot } from '../helpers/e2e.js';
 import { mulberry32 } from '../../shared/random.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** A small J3: an 8×8×3 image (columns image/p0…) and a 6-word question (question/w0…, ids < 20), 3 answers. */
 function writeJ3Csv(file: string, rows: number): void {
@@ -135,7 +130,7 @@ test('J3 built from an empty canvas by keyboard and drags, then trained for an e
 
     await page.getByTestId('nav-model').click();
     await expect(page.getByTestId('canvas-empty')).toBeVisible();
-    await shot(page, 'graph-01-empty');
+    await shot(page, 'graph-01-empty', false);
 
     // The image branch, by keyboard: each layer typed goes after the selected one.
     await typeLayer(page, 'Input');
@@ -202,7 +197,7 @@ test('J3 built from an empty canvas by keyboard and drags, then trained for an e
     await expect(page.getByTestId('total-params')).toHaveText('7,939');
     await page.getByTestId('zoom-fit').click();
     await page.waitForTimeout(400);
-    await shot(page, 'graph-02-j3-built');
+    await shot(page, 'graph-02-j3-built', false);
 
     // Undo takes back the last change, redo brings it again.
     await page.keyboard.press('Control+z');
@@ -211,7 +206,7 @@ test('J3 built from an empty canvas by keyboard and drags, then trained for an e
     await expect(page.getByTestId('model-valid')).toBeVisible();
 
     await trainOneEpoch(page, 50);
-    await shot(page, 'graph-03-j3-trained');
+    await shot(page, 'graph-03-j3-trained', false);
     // The run kept the graph it trained: the Versions tab shows it read-only.
     await page.getByTestId('nav-model').click();
     await page.getByTestId('tab-versions').click();
@@ -274,14 +269,14 @@ test('a Keras JSON file is imported and trained; a broken one is refused naming 
     await page.getByTestId('keras-import-button').click();
     await expect(page.getByTestId('error-banner')).toContainText("'caps'");
     await expect(page.getByTestId('error-banner')).toContainText('CapsuleLayer');
-    await shot(page, 'graph-04-bad-keras');
+    await shot(page, 'graph-04-bad-keras', false);
     // Nothing was lost: the imported graph is still the model.
     await expect(page.getByTestId('graph-node')).toHaveCount(3);
     await expect(node(page, 'out')).toBeVisible();
     await page.getByTestId('keras-import').getByRole('button', { name: 'Cancel' }).click();
 
     await trainOneEpoch(page, 32);
-    await shot(page, 'graph-05-keras-trained');
+    await shot(page, 'graph-05-keras-trained', false);
     expect(errors).toEqual([]);
   } finally {
     await server.stop();

@@ -4,27 +4,15 @@
  * 2 epochs on wasm (one image, damaged on disk after the import, is skipped and named), evaluate,
  * and see the accuracy and the confusion matrix. Screenshots in test/artifacts/e2e/.
  */
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { startServe, ROOT } from '../helpers/serve.js';
+import { startServe } from '../helpers/serve.js';
+import { shot, setNumber } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const PER_CLASS = 20;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
 
 /** shapes/{horizontal,vertical,square}/: 32×32 PNGs of stripes one way or the other, or a bright square. */
 async function writeShapes(root: string): Promise<void> {

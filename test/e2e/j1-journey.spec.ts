@@ -4,28 +4,16 @@
  * epochs and watch the chart → evaluate → export → restart the server → all still there.
  * Screenshots of each step go to test/artifacts/e2e/.
  */
-import { test, expect, type Page } from '@playwright/test';
-import { mkdtempSync, mkdirSync, existsSync, readdirSync } from 'node:fs';
+import { test, expect } from '@playwright/test';
+import { mkdtempSync, existsSync, readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { writeJ1Csv } from '../../bench/j1-data.js';
-import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+import { startServe, type ServeProcess } from '../helpers/serve.js';
+import { shot, setNumber } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const HOURS = 24 * 120;
 const TRAIN_ROWS = 24 * 90;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
 
 test('J1 end to end in the browser, surviving a server restart', async ({ page }) => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-'));

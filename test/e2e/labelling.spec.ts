@@ -10,14 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+import { shot } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
 const IMAGES = 20;
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
-}
 
 /** 20 distinct 480×320 photos-to-be: a gradient with a bright figure that walks to the right. */
 async function writePhotos(dir: string): Promise<void> {
@@ -81,7 +76,7 @@ test('label 20 images by keyboard, restart the server, every label is still ther
     await page.getByTestId('image-folder-input').setInputFiles(photos);
     await expect(page.getByTestId('dataset-name')).toHaveText('walk');
     await expect(page.getByTestId('dataset-row')).toContainText(`${IMAGES} images`);
-    await shot(page, 'label-01-imported');
+    await shot(page, 'label-01-imported', false);
 
     await page.getByTestId('open-label').click();
     await expect(page.getByTestId('label-count')).toContainText(`image 1 of ${IMAGES}`);
@@ -104,7 +99,7 @@ test('label 20 images by keyboard, restart the server, every label is still ther
       await page.keyboard.press('Alt+ArrowDown');
       await page.keyboard.press('Enter');
       await expect(page.locator('[data-testid="box-canvas"] [data-status="confirmed"]')).toHaveCount(1);
-      if (i === 0) await shot(page, 'label-02-first-box');
+      if (i === 0) await shot(page, 'label-02-first-box', false);
       if (i < IMAGES - 1) await page.keyboard.press('d');
     }
     await expect.poll(() => caption(page)).toContain('1 box');
@@ -127,7 +122,7 @@ test('label 20 images by keyboard, restart the server, every label is still ther
     lastImage = [other, other];
     await expect.poll(async () => (await canvasBoxes(page)).map((b) => b.label)).toEqual(lastImage);
     await page.keyboard.press('Escape');
-    await shot(page, 'label-03-last-image');
+    await shot(page, 'label-03-last-image', false);
   } finally {
     await server.stop();
   }
@@ -152,7 +147,7 @@ test('label 20 images by keyboard, restart the server, every label is still ther
     await page.getByTestId('label-status-filter').selectOption('all');
     await page.getByTestId('nav-data').click();
     await expect(page.getByTestId('image-stats')).toContainText(`${IMAGES} labelled`);
-    await shot(page, 'label-04-after-restart');
+    await shot(page, 'label-04-after-restart', false);
     expect(errors).toEqual([]);
   } finally {
     await server.stop();
@@ -180,13 +175,13 @@ test('pre-label a street photo with the bundled detector, then accept the confid
     // The proposer's class was added to the dataset, and its proposals carry its name.
     await expect(page.getByTestId('class-list')).toContainText('person');
     await expect(proposals.first().locator('text')).toContainText(/^person \d+%$/);
-    await shot(page, 'label-05-proposals');
+    await shot(page, 'label-05-proposals', false);
     const confident = await page.locator('[data-testid="box-canvas"] [data-status="proposal"][data-faint="false"]').count();
     // Shift+Enter accepts every proposal at or above the threshold; the faint ones stay proposals.
     await page.keyboard.press('Shift+Enter');
     await expect(page.locator('[data-testid="box-canvas"] [data-status="confirmed"]')).toHaveCount(confident);
     await expect.poll(() => caption(page)).toContain(`${confident} box`);
-    await shot(page, 'label-06-accepted');
+    await shot(page, 'label-06-accepted', false);
     expect(errors).toEqual([]);
   } finally {
     await server.stop();
@@ -217,7 +212,7 @@ test('images dropped on the page are uploaded and imported; a broken one is list
     await expect(page.getByTestId('dataset-row')).toContainText('3 images');
     await expect(page.getByTestId('dataset-name')).toHaveText('4 dropped files');
     await expect(page.getByTestId('import-problems')).toContainText('broken.png');
-    await shot(page, 'label-07-dropped');
+    await shot(page, 'label-07-dropped', false);
   } finally {
     await server.stop();
   }
@@ -249,7 +244,7 @@ test('class folders: a class key labels the image and moves on; Ctrl+Z takes it 
     await page.getByTestId('label-status-filter').selectOption('all');
     await page.locator('[data-testid="label-filters"] select[aria-label="Class"]').selectOption({ label: 'dog' });
     await expect(page.getByTestId('label-count')).toContainText('image 1 of 5');
-    await shot(page, 'label-08-classes');
+    await shot(page, 'label-08-classes', false);
   } finally {
     await server.stop();
   }

@@ -10,21 +10,9 @@ import sharp from 'sharp';
 import { runCli } from '../helpers/cli.js';
 import os from 'node:os';
 import path from 'node:path';
-import { startServe, ROOT, type ServeProcess } from '../helpers/serve.js';
+import { startServe, type ServeProcess } from '../helpers/serve.js';
+import { shot, setNumber } from '../helpers/e2e.js';
 
-const SHOTS = path.join(ROOT, 'test', 'artifacts', 'e2e');
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function setNumber(page: Page, testId: string, value: number): Promise<void> {
-  const input = page.getByTestId(testId);
-  await input.fill(String(value));
-  await input.press('Enter');
-  await input.blur();
-}
 
 /** price = 3·size + 20 for "new", + 5 for "old", plus noise: a table with a number target and a category. */
 function houseCsv(file: string): void {

@@ -110,7 +110,7 @@ describe('the fused LSTM inside a model', () => {
     const x = tf.tensor(values([4, 5, 3], 40), [4, 5, 3]);
     const r = tf.tensor(values([4, 6], 41), [4, 6]);
     const { grads: g } = tf.variableGrads(() => tf.sum(tf.mul(model.apply(x) as TF.Tensor, r)) as TF.Scalar, model.trainableWeights.map((w) => w.read() as TF.Variable));
-    const result = model.trainableWeights.map((w) => g[w.read().name]!);
+    const result = model.trainableWeights.map((w) => g[(w.read() as TF.Variable).name]!);
     model.dispose();
     return result;
   };
