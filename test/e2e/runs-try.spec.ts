@@ -64,6 +64,14 @@ test('runs: rename, compare, hide, delete; try a row', async ({ page }) => {
     await train(page, 4, 1);
     await setNumber(page, 'learning-rate', 0.003);
     await train(page, 6, 2);
+    // SGD offers its momentum (Keras SGD(momentum)); the other optimizers do not.
+    await expect(page.getByTestId('momentum')).toHaveCount(0);
+    await page.getByTestId('optimizer-select').selectOption('sgd');
+    await setNumber(page, 'momentum', 0.9);
+    await expect(page.getByTestId('momentum')).toHaveValue('0.9');
+    await shot(page, 'runs-00-sgd-momentum', false);
+    await page.getByTestId('optimizer-select').selectOption('adam');
+    await expect(page.getByTestId('momentum')).toHaveCount(0);
     const rows = page.getByTestId('run-row');
     await expect(rows.nth(0).getByTestId('run-name')).toHaveText('Run 2');
     await expect(rows.nth(1).getByTestId('run-name')).toHaveText('Run 1');
