@@ -33,8 +33,25 @@ export function spreadGradient(
 export function inputGradient(tf: Tf, dy: TF.Tensor4D, filter: TF.Tensor4D, info: TF.backend_util.Conv2DInfo): TF.Tensor4D {
   const view = spreadGradient(tf, dy, info);
   if (!view) return tf.zeros(info.inShape);
-  const flipped = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-  return tf.conv2d(view.input, flipped, 1, view.pad);
+  return tf.conv2d(view.input, flippedFilter(tf, filter), 1, view.pad);
+}
+
+/**
+ * The filter [kh, kw, in, out] flipped in space with its channels swapped, [kh, kw, out, in], in
+ * one loop. wasm's Reverse (then a Transpose) took 1.6–3 ms for J2's 5×5×32×64 filter, a serial
+ * part of every step; this takes about 0.1 ms.
+ */
+export function flippedFilter(tf: Tf, filter: TF.Tensor4D): TF.Tensor4D {
+  const [kh, kw, ci, co] = filter.shape;
+  const w = filter.dataSync() as Float32Array;
+  const out = new Float32Array(w.length);
+  for (let h = 0; h < kh; h++)
+    for (let x = 0; x < kw; x++) {
+      const from = ((kh - 1 - h) * kw + (kw - 1 - x)) * ci * co;
+      const to = (h * kw + x) * co * ci;
+      for (let i = 0; i < ci; i++) for (let o = 0; o < co; o++) out[to + o * ci + i] = w[from + i * co + o]!;
+    }
+  return tf.tensor4d(out, [kh, kw, co, ci]);
 }
 
 export function conv2DBackpropInputConfig(tf: Tf, original: TF.KernelConfig | undefined): TF.KernelConfig {
