@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../shared/random.js';
 import { startServe } from '../helpers/serve.js';
-import { setNumber, SHOTS } from '../helpers/e2e.js';
+import { createProject, importCsv, setNumber, SHOTS } from '../helpers/e2e.js';
 
 const CLASSES = ['alder', 'birch', 'cedar'];
 
@@ -55,15 +55,9 @@ test('a classification run explains its errors: per-class metrics, curves, and t
   page.on('pageerror', (e) => errors.push(e.message));
   const server = await startServe(path.join(tmp, 'home'));
   try {
-    await page.goto(server.url);
+    await createProject(page, server.url, path.join(tmp, 'trees'));
     await expect(page.getByTestId('status-connection')).toContainText(/connected/i);
-    await page.getByTestId('project-dir').fill(path.join(tmp, 'trees'));
-    await page.getByTestId('create-project').click();
-    await expect(page.getByTestId('status-project')).toContainText('trees');
-
-    await page.getByTestId('nav-data').click();
-    await page.getByTestId('import-file').setInputFiles(csv);
-    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+    await importCsv(page, csv);
     await page.getByTestId('role-select-species').selectOption('target');
     await page.getByTestId('role-select-leaf').selectOption('feature');
     await expect(page.getByTestId('layout-task')).toContainText(/classification/i);
@@ -188,13 +182,8 @@ test('a time-series regression shows R², the residuals over time and their hist
   page.on('pageerror', (e) => errors.push(e.message));
   const server = await startServe(path.join(tmp, 'home'));
   try {
-    await page.goto(server.url);
-    await page.getByTestId('project-dir').fill(path.join(tmp, 'load'));
-    await page.getByTestId('create-project').click();
-    await expect(page.getByTestId('status-project')).toContainText('load');
-    await page.getByTestId('nav-data').click();
-    await page.getByTestId('import-file').setInputFiles(csv);
-    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+    await createProject(page, server.url, path.join(tmp, 'load'));
+    await importCsv(page, csv);
     await page.getByTestId('split-kind').selectOption('chronological');
     await setNumber(page, 'train-rows', 24 * 30);
     await expect(page.getByTestId('layout-task')).toContainText(/regression/i);
@@ -232,13 +221,8 @@ test('with many classes the matrix shows the 40 with the most test items, and it
   page.on('pageerror', (e) => errors.push(e.message));
   const server = await startServe(path.join(tmp, 'home'));
   try {
-    await page.goto(server.url);
-    await page.getByTestId('project-dir').fill(path.join(tmp, 'codes'));
-    await page.getByTestId('create-project').click();
-    await expect(page.getByTestId('status-project')).toContainText('codes');
-    await page.getByTestId('nav-data').click();
-    await page.getByTestId('import-file').setInputFiles(csv);
-    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+    await createProject(page, server.url, path.join(tmp, 'codes'));
+    await importCsv(page, csv);
     await page.getByTestId('role-select-code').selectOption('target');
     await page.getByTestId('role-select-y').selectOption('feature');
     await page.getByTestId('nav-model').click();
@@ -293,10 +277,7 @@ test('an image run\'s confusion cell opens a gallery of its test images with the
   page.on('pageerror', (e) => errors.push(e.message));
   const server = await startServe(path.join(tmp, 'home'));
   try {
-    await page.goto(server.url);
-    await page.getByTestId('project-dir').fill(path.join(tmp, 'dots-project'));
-    await page.getByTestId('create-project').click();
-    await expect(page.getByTestId('status-project')).toContainText('dots-project');
+    await createProject(page, server.url, path.join(tmp, 'dots-project'));
     await page.getByTestId('nav-data').click();
     await page.getByTestId('image-folder-input').setInputFiles(dots);
     await expect(page.getByTestId('dataset-row')).toContainText('60 images');
