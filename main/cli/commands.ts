@@ -199,6 +199,7 @@ export function trainSettingsFromFlags(flags: Flags, task: 'regression' | 'class
   set('epochs', num(flags, 'epochs'));
   set('batchSize', num(flags, 'batch-size'));
   set('learningRate', num(flags, 'lr'));
+  set('momentum', num(flags, 'momentum'));
   set('seed', num(flags, 'seed'));
   set('optimizer', str(flags, 'optimizer') as TrainSettings['optimizer'] | undefined);
   set('loss', str(flags, 'loss') as TrainSettings['loss'] | undefined);

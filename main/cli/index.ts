@@ -22,7 +22,7 @@ Commands:
                                                  images: class folders, plain folders, IDX, COCO, VOC, YOLO, video
   model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
-        [--lr X] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
+        [--lr X] [--momentum M] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
   resume <project> --run ID [--from latest|best] [--epochs N]   train a stopped or failed run further, as a new run
   evaluate <project> [--run ID]
   export <project> [--run ID] [--out DIR] [--format tfjs|keras|onnx|python]
@@ -61,6 +61,7 @@ const OPTIONS = {
   'batch-size': { type: 'string' },
   optimizer: { type: 'string' },
   lr: { type: 'string' },
+  momentum: { type: 'string' },
   loss: { type: 'string' },
   metrics: { type: 'string' },
   backend: { type: 'string' },
