@@ -123,8 +123,14 @@ export class TrainingJobs {
     }
     const flushTimer = setInterval(() => this.guard(run.id, () => this.flush(store, run.id)), FLUSH_MS);
     this.active.set(run.id, { datasetId: run.datasetId, session, pending: [], flushTimer, stopReason: null, preparing, ended });
-    void session.exited.then(({ code, signal }) => {
+    void session.exited.then(async ({ code, signal }) => {
       const reason = this.active.get(run.id)?.stopReason;
+      if (preparing && request instanceof Promise) {
+        // The trainer is gone, so nothing will read what is still being decoded: stop decoding and
+        // let it remove its half-written file before the run ends (a waiting caller sees no trace).
+        preparing.abort();
+        await request.catch(() => undefined);
+      }
       // Killed after we asked it to end: keep the run as stopped, saying why no weights were kept.
       if (reason) finish('stopped', { error: reason });
       else finish('failed', { error: exitReason(code, signal) });
