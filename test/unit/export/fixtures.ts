@@ -9,6 +9,7 @@ import { saveArtifacts, type ModelArtifacts } from '../../../main/engine/artifac
 import { ACTIVATIONS } from '../../../shared/catalog/common.js';
 import type { JsonValue, ModelGraph } from '../../../shared/graph.js';
 import { mulberry32 } from '../../../shared/random.js';
+import { analyzeGraph } from '../../../shared/catalog/analyze.js';
 
 export interface LayerCase {
   label: string;
@@ -122,4 +123,25 @@ export async function randomModel(tf: Tf, graph: ModelGraph, seed: number): Prom
   model.setWeights(weights);
   tf.dispose(weights);
   return { model, artifacts: await saveArtifacts(tf, model) };
+}
+
+export interface SampleInput {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
+
+/** Random inputs for every Input: floats in [-1, 1), or ids below input_dim for inputs feeding an Embedding. */
+export function sampleInputs(graph: ModelGraph, batch: number, seed: number): SampleInput[] {
+  const random = mulberry32(seed);
+  return analyzeGraph(graph).inputs.map((id) => {
+    const node = graph.nodes.find((n) => n.id === id)!;
+    const shape = [batch, ...(node.config['shape'] as number[])];
+    const count = shape.reduce((a, b) => a * b, 1);
+    const embedding = graph.edges.filter((e) => e.source === id).map((e) => graph.nodes.find((n) => n.id === e.target)!).find((n) => n.type === 'Embedding');
+    const values = embedding
+      ? Float32Array.from({ length: count }, () => Math.floor(random() * Number(embedding.config['input_dim'] ?? 1000)))
+      : randomValues(count, random);
+    return { name: node.name, shape, values };
+  });
 }

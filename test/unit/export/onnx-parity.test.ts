@@ -14,10 +14,9 @@ import { onnxModelBytes, onnxSupport, writeOnnxModel } from '../../../main/expor
 import { analyzeGraph } from '../../../shared/catalog/analyze.js';
 import { CATALOG } from '../../../shared/catalog/index.js';
 import type { ModelGraph } from '../../../shared/graph.js';
-import { mulberry32 } from '../../../shared/random.js';
 import { buildTemplate } from '../../../shared/templates.js';
 import { AppError } from '../../../shared/errors.js';
-import { LAYER_CASES, caseGraph, randomModel, randomValues } from './fixtures.js';
+import { LAYER_CASES, caseGraph, randomModel, sampleInputs } from './fixtures.js';
 
 const TOLERANCE = 1e-4;
 
@@ -35,20 +34,6 @@ afterAll(async () => {
 });
 
 /** Random inputs for every Input of the graph: floats in [-1, 1), or integer ids below `ids` for inputs feeding an Embedding. */
-function sampleInputs(graph: ModelGraph, batch: number, seed: number): { name: string; shape: number[]; values: Float32Array }[] {
-  const random = mulberry32(seed);
-  const analysis = analyzeGraph(graph);
-  return analysis.inputs.map((id) => {
-    const node = graph.nodes.find((n) => n.id === id)!;
-    const shape = [batch, ...(node.config['shape'] as number[])];
-    const count = shape.reduce((a, b) => a * b, 1);
-    const embedding = graph.edges.filter((e) => e.source === id).map((e) => graph.nodes.find((n) => n.id === e.target)!).find((n) => n.type === 'Embedding');
-    const values = embedding
-      ? Float32Array.from({ length: count }, () => Math.floor(random() * Number(embedding.config['input_dim'] ?? 1000)))
-      : randomValues(count, random);
-    return { name: node.name, shape, values };
-  });
-}
 
 /** Exports the graph, runs both, and returns the largest absolute difference over all outputs. */
 async function parity(graph: ModelGraph, seed: number, batch = 2): Promise<number> {

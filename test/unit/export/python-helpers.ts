@@ -4,11 +4,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import type { ModelGraph } from '../../../shared/graph.js';
-import { analyzeGraph } from '../../../shared/catalog/analyze.js';
-import { mulberry32 } from '../../../shared/random.js';
 import { npzBytes, readNpyFloat32 } from '../../../main/export/python/npy.js';
-import { randomValues } from './fixtures.js';
+import type { SampleInput } from './fixtures.js';
+
+export { sampleInputs, type SampleInput } from './fixtures.js';
 
 const run = promisify(execFile);
 
@@ -24,27 +23,6 @@ export async function torchMissing(): Promise<string | null> {
   } catch (e) {
     return `${PYTHON} cannot import torch and numpy (install Debian's python3-torch): ${(e as Error).message.split('\n').slice(-2).join(' ')}`;
   }
-}
-
-export interface SampleInput {
-  name: string;
-  shape: number[];
-  values: Float32Array;
-}
-
-/** Random inputs for every Input: floats in [-1, 1), or ids below input_dim for inputs feeding an Embedding. */
-export function sampleInputs(graph: ModelGraph, batch: number, seed: number): SampleInput[] {
-  const random = mulberry32(seed);
-  return analyzeGraph(graph).inputs.map((id) => {
-    const node = graph.nodes.find((n) => n.id === id)!;
-    const shape = [batch, ...(node.config['shape'] as number[])];
-    const count = shape.reduce((a, b) => a * b, 1);
-    const embedding = graph.edges.filter((e) => e.source === id).map((e) => graph.nodes.find((n) => n.id === e.target)!).find((n) => n.type === 'Embedding');
-    const values = embedding
-      ? Float32Array.from({ length: count }, () => Math.floor(random() * Number(embedding.config['input_dim'] ?? 1000)))
-      : randomValues(count, random);
-    return { name: node.name, shape, values };
-  });
 }
 
 export async function writeInputs(dir: string, inputs: SampleInput[]): Promise<void> {
