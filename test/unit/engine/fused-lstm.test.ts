@@ -9,17 +9,14 @@ import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
 import { fusedLstmAvailable, fusedLstmClass } from '../../../main/engine/fused-lstm.js';
 import { LSTM_CELL } from '../../../main/engine/wasm-kernels/lstm-cell.js';
-import { mulberry32 } from '../../../shared/random.js';
+import { onBackend, seededValues } from '../../helpers/backends.js';
 
 let tf: Tf;
 beforeAll(async () => {
   tf = (await loadBackend('wasm')).tf;
 });
 
-function values(shape: readonly number[], seed: number, scale = 1): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (random() * 2 - 1) * scale);
-}
+const values = seededValues;
 
 interface Case {
   batch: number;
@@ -52,14 +49,7 @@ function run(c: Case, fused: boolean): TF.Tensor[] {
   return [out, ...tf.grads(f)([x, ...weights])];
 }
 
-async function on(backend: 'cpu' | 'wasm', f: () => TF.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  return tf.tidy(f).map((t) => {
-    const data = Float32Array.from(t.dataSync());
-    t.dispose();
-    return data;
-  });
-}
+const on = (backend: 'cpu' | 'wasm', f: () => TF.Tensor[]): Promise<Float32Array[]> => onBackend(tf, backend, f);
 
 function relativeError(ref: Float32Array, got: Float32Array): number {
   expect(got.length).toBe(ref.length);

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../main/engine/wasm-kernels/index.js';
+import { onBackend, seededValues } from '../../helpers/backends.js';
 import { mulberry32 } from '../../../shared/random.js';
 
 let tf: Tf;
@@ -17,21 +18,8 @@ type Pad = 'same' | 'valid' | number | TF.backend_util.ExplicitPadding;
 type Shape4 = [number, number, number, number];
 type Pair = [number, number] | number;
 
-/** Seeded values in [-1, 1), so both backends get the same numbers. */
-function values(shape: readonly number[], seed: number): Float32Array {
-  const random = mulberry32(seed);
-  return Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 2 - 1);
-}
-
-/** Runs `f` on a backend and reads its results back. */
-async function on(backend: 'cpu' | 'wasm', f: () => TF.Tensor[]): Promise<Float32Array[]> {
-  await tf.setBackend(backend);
-  return tf.tidy(f).map((t) => {
-    const data = Float32Array.from(t.dataSync());
-    t.dispose();
-    return data;
-  });
-}
+const values = (shape: readonly number[], seed: number): Float32Array => seededValues(shape, seed);
+const on = (backend: 'cpu' | 'wasm', f: () => TF.Tensor[]): Promise<Float32Array[]> => onBackend(tf, backend, f);
 
 /** max |cpu − wasm| / max |cpu|, per output. */
 function relativeErrors(cpu: Float32Array[], wasm: Float32Array[]): number[] {
