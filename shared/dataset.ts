@@ -143,7 +143,8 @@ export function defaultDatasetConfig(profile: CsvProfile): DatasetConfig {
   };
 }
 
-export type Task = 'regression' | 'classification';
+/** 'detection': an image dataset's boxes, learnt by a grid detector (shared/detection.ts). */
+export type Task = 'regression' | 'classification' | 'detection';
 
 /** One model input: the columns that feed it, and the per-sample shape they make. */
 export interface InputLayout {

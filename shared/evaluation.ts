@@ -9,6 +9,9 @@ import type { AveragedMetrics, ClassMetrics, ConfusedPair } from './metrics/clas
 import type { ClassCurves } from './metrics/curves.js';
 import type { Histogram } from './metrics/regression.js';
 import type { GallerySamples } from './evaluation-gallery.js';
+import type { DetectionEvaluation, DetectionSamples } from './detection.js';
+
+export type { DetectionEvaluation } from './detection.js';
 
 export { meanAbsoluteError, rootMeanSquaredError, rSquared, histogram, residuals, type Histogram } from './metrics/regression.js';
 export { accuracyOf, confusionMatrix, perClassMetrics, mostConfused, type ClassMetrics, type AveragedMetrics, type ConfusedPair } from './metrics/classification.js';
@@ -58,7 +61,10 @@ export interface ClassificationEvaluation {
   gallerySamples?: number;
 }
 
-export type Evaluation = RegressionEvaluation | ClassificationEvaluation;
+export type Evaluation = RegressionEvaluation | ClassificationEvaluation | DetectionEvaluation;
 
-/** What the store keeps: the evaluation and, for classification, the gallery's samples (never sent whole). */
-export type StoredEvaluation = Evaluation & { samples?: GallerySamples };
+/**
+ * What the store keeps: the evaluation and, for classification, the gallery's samples, for
+ * detection every test image's boxes (neither is ever sent whole).
+ */
+export type StoredEvaluation = Evaluation & { samples?: GallerySamples; detectionSamples?: DetectionSamples };

@@ -2,7 +2,8 @@
 import type { ModelGraph } from './graph.js';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop', 'adagrad'] as const;
-export const LOSSES = ['meanAbsoluteError', 'meanSquaredError', 'categoricalCrossentropy', 'binaryCrossentropy'] as const;
+/** 'gridDetection': a detector's grid loss (shared/detection.ts, GRID_LOSS_WEIGHTS). */
+export const LOSSES = ['meanAbsoluteError', 'meanSquaredError', 'categoricalCrossentropy', 'binaryCrossentropy', 'gridDetection'] as const;
 export const METRICS = ['mae', 'mse', 'accuracy'] as const;
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 

@@ -5,6 +5,7 @@
  */
 import { AppError } from './errors.js';
 import type { Task } from './dataset.js';
+import type { TryDetection } from './detection.js';
 
 export interface TryColumn {
   name: string;
@@ -44,6 +45,8 @@ export type TryForm =
       /** (height, width, channels) every image is resized to, as in training. */
       shape: [number, number, number];
       classes: string[];
+      /** A detector (grid head): boxes are drawn; `threshold` is where the slider starts (the evaluation's F1-optimal one). */
+      detector?: { threshold: number };
     }
   | { kind: 'unavailable'; runId: string; runName: string; reason: string };
 
@@ -67,6 +70,8 @@ export interface TryImageResult {
   name: string;
   /** Every class with its probability, most likely first; absent when the file could not be read. */
   probabilities?: { label: string; p: number }[];
+  /** A detector's boxes instead of probabilities. */
+  detection?: TryDetection;
   error?: string;
 }
 

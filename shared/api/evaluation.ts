@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { method } from './contract.js';
 import type { Evaluation } from '../evaluation.js';
 import type { GalleryPage } from '../evaluation-gallery.js';
+import type { DetectionImagePage } from '../detection.js';
 
 const classIndex = z.number().int().min(0);
 
@@ -21,6 +22,20 @@ export const evaluationSpec = {
       predicted: classIndex,
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(200).default(24),
+    }),
+  ),
+  /**
+   * A detector's test images, a page at a time, with each box judged at `threshold` (default: the
+   * evaluation's F1-optimal one): true positives, false positives and misses. 'errors' lists only
+   * images with a false positive or a miss, most errors first.
+   */
+  detectionImages: method<DetectionImagePage>()(
+    z.object({
+      runId: z.string().min(1),
+      threshold: z.number().min(0).max(1).optional(),
+      show: z.enum(['all', 'errors']).default('all'),
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(100).default(12),
     }),
   ),
 };

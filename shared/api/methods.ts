@@ -9,7 +9,7 @@ export const API_METHODS = {
   models: ['get', 'set', 'fromTemplate', 'importKeras'],
   training: ['start', 'resume', 'pause', 'stop', 'list', 'get', 'wait', 'backends'],
   runs: ['rename', 'hide', 'remove', 'compare'],
-  evaluation: ['run', 'get', 'items'],
+  evaluation: ['run', 'get', 'items', 'detectionImages'],
   tryit: ['form', 'predict', 'predictImages'],
   export: ['tfjs', 'keras', 'onnx', 'python', 'onnxSupport', 'pythonSupport'],
 } as const;

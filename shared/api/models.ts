@@ -27,7 +27,7 @@ export const graphSchema = z.object({
   ),
 });
 
-export const TEMPLATE_IDS = ['j1-lstm', 'mlp', 'j2-cnn', 'image-small', 'j3-vqa'] as const;
+export const TEMPLATE_IDS = ['j1-lstm', 'mlp', 'j2-cnn', 'image-small', 'j3-vqa', 'detector-grid'] as const;
 export type TemplateId = (typeof TEMPLATE_IDS)[number];
 
 export const modelsSpec = {

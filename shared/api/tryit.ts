@@ -25,6 +25,8 @@ export const tryitSpec = {
   predictImages: method<TryImageResult[]>()(
     z.object({
       runId,
+      /** Detectors: keep boxes scoring at least this (default: the form's threshold). */
+      threshold: z.number().min(0).max(1).optional(),
       images: z
         .array(z.object({ name: z.string().min(1).max(1_000), data: z.string().min(1, 'an image file is empty').max(70_000_000, 'an image file is over 50 MB') }))
         .min(1, 'drop at least one image')
