@@ -1,10 +1,12 @@
 /**
- * How an image dataset feeds a classifier: one image input, and one of the dataset's classes
- * out (one-hot over all of them, in the Label view's order). Boxes play no part. The input's
- * shape is only a default: training resizes every image to whatever the model's Input takes.
+ * How an image dataset feeds a model: one image input and, for a classifier, one of the dataset's
+ * classes out (one-hot over all of them, in the Label view's order; boxes play no part), for a
+ * detector (task 'detection') a grid of cells of 5 + C values each (shared/detection.ts). The
+ * input's shape is only a default: training resizes every image to whatever the model's Input takes.
  */
 import type { FeatureLayout, ImageDataset } from './dataset.js';
 import type { ImageDatasetStats } from './images.js';
+import { GRID_BOX_CHANNELS } from './detection.js';
 
 export const IMAGE_INPUT_NAME = 'image';
 /** Images larger than this start at this side: a CNN on 224×224 photos is slow to train in TF.js. */
@@ -17,7 +19,28 @@ export function defaultImageShape(d: ImageDataset): [number, number, number] {
   return [Math.max(2, Math.round(height * scale)), Math.max(2, Math.round(width * scale)), channels];
 }
 
+/** A detector starts at 128×128 (or the images' size when smaller): a multiple of 16, the grid template's stride. */
+export const DEFAULT_DETECTOR_SIDE = 128;
+export const DETECTOR_STRIDE = 16;
+
+export function defaultDetectorShape(d: ImageDataset): [number, number, number] {
+  const side = (v: number) => Math.max(DETECTOR_STRIDE, Math.round(Math.min(v, DEFAULT_DETECTOR_SIDE) / DETECTOR_STRIDE) * DETECTOR_STRIDE);
+  return [side(d.config.height), side(d.config.width), d.config.channels];
+}
+
 export function imageLayout(d: ImageDataset, classes: string[]): FeatureLayout {
+  if (d.config.task === 'detection') {
+    const shape = defaultDetectorShape(d);
+    return {
+      inputShape: shape,
+      inputs: [{ name: IMAGE_INPUT_NAME, shape, featureNames: [], maxValue: null, image: true }],
+      featureNames: [],
+      target: 'boxes',
+      task: 'detection',
+      classes,
+      outputUnits: GRID_BOX_CHANNELS + classes.length,
+    };
+  }
   const shape = defaultImageShape(d);
   return {
     inputShape: shape,
@@ -44,4 +67,14 @@ export function imageClassificationProblem(name: string, stats: ImageDatasetStat
   if (used.length < 2)
     return `Dataset '${name}' has images of one class only ('${used[0]!.name}', ${used[0]!.images} images); a classifier needs images of at least two classes.`;
   return null;
+}
+
+/** Why a detector cannot train on this dataset yet (no confirmed box), or null. */
+export function imageDetectionProblem(name: string, stats: ImageDatasetStats): string | null {
+  const boxes = stats.classes.reduce((n, c) => n + c.boxes, 0);
+  if (boxes > 0) return null;
+  return (
+    `Dataset '${name}' has no confirmed box (${stats.images} images${stats.proposals ? `, ${stats.proposals} proposals` : ''}): ` +
+    'draw boxes, or accept proposed ones, in the Label view to train a detector (proposals are not used until they are confirmed).'
+  );
 }

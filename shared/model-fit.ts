@@ -9,6 +9,7 @@ import type { GraphAnalysis } from './catalog/types.js';
 import type { ModelGraph } from './graph.js';
 import { formatShape } from './shape.js';
 import type { Loss } from './training.js';
+import { GRID_BOX_CHANNELS } from './detection.js';
 
 /** One model input as the dataset feeds it. */
 export interface InputFeed {
@@ -24,8 +25,9 @@ export interface InputFeed {
 export interface DataShape {
   /** `image`: images, resized to any (height, width, channels) the model takes, channels 1 (grey) or 3 (RGB). */
   inputs: { name: string; shape: number[]; maxValue?: number | null; image?: true }[];
+  /** Detection: the channels of each grid cell, 5 + C (shared/detection.ts); any rows × cols fit. */
   outputUnits: number;
-  task?: 'regression' | 'classification';
+  task?: 'regression' | 'classification' | 'detection';
 }
 
 export interface FitProblem {
@@ -164,7 +166,10 @@ function outputProblems(graph: ModelGraph, analysis: GraphAnalysis, data: DataSh
   const id = analysis.outputs[0]!;
   const out = graph.nodes.find((n) => n.id === id)!;
   const shape = analysis.nodes[id]?.outputShape ?? [];
+  if (data.task === 'detection') return detectorOutputProblems(out, id, shape, data, loss);
   const last = shape[shape.length - 1];
+  if (loss === 'gridDetection')
+    return [{ nodeId: null, message: `The grid detection loss trains a detector, but this dataset's target is a ${data.task ?? 'table'} target`, hint: 'Pick a loss for the target, or train on an image dataset with boxes.' }];
   if (shape.length !== 2 || last !== data.outputUnits) {
     const hint =
       shape.length > 2
@@ -200,4 +205,33 @@ function outputProblems(graph: ModelGraph, analysis: GraphAnalysis, data: DataSh
       },
     ];
   return [];
+}
+
+/**
+ * A detector's output is one grid of cells of (objectness, box, class probabilities): rank 4
+ * (batch, rows, cols, 5 + C), all squashed to 0–1 by a sigmoid, trained with the grid loss.
+ */
+function detectorOutputProblems(out: ModelGraph['nodes'][number], id: string, shape: (number | null)[], data: DataShape, loss: Loss | undefined): FitProblem[] {
+  const classes = data.outputUnits - GRID_BOX_CHANNELS;
+  const want = `(rows, cols, ${GRID_BOX_CHANNELS} + ${classes} class${classes === 1 ? '' : 'es'}) = (rows, cols, ${data.outputUnits})`;
+  const dims = shape.slice(1);
+  if (dims.length !== 3 || dims.some((d) => d === null || d < 1) || dims[2] !== data.outputUnits)
+    return [
+      {
+        nodeId: id,
+        message: `A detector's last layer must output ${want}; this one outputs ${formatShape(dims)}`,
+        hint: `End with Conv2D(${data.outputUnits}, 1×1, sigmoid) on a feature map, or start from the Grid detector template.`,
+      },
+    ];
+  const problems: FitProblem[] = [];
+  if (loss && loss !== 'gridDetection')
+    problems.push({ nodeId: null, message: `A detector trains with the grid detection loss; this run asks for ${loss}`, hint: "Set the loss to 'gridDetection'." });
+  const activation = out.type === 'Activation' || out.type === 'Conv2D' || out.type === 'Dense' ? withDefaults(out.type, out.config)['activation'] : undefined;
+  if (typeof activation === 'string' && activation !== 'sigmoid')
+    problems.push({
+      nodeId: id,
+      message: `A detector's grid values are fractions (0–1), but '${out.name}' ends with '${activation}'`,
+      hint: `Set '${out.name}' activation to sigmoid.`,
+    });
+  return problems;
 }

@@ -3,6 +3,7 @@ import { snakeCase, stackToGraph, type GraphEdge, type GraphNode, type ModelGrap
 import type { FeatureLayout, InputLayout } from './dataset.js';
 import type { TemplateId } from './api/models.js';
 import { layoutGraph } from './graph-edit/layout.js';
+import { GRID_BOX_CHANNELS } from './detection.js';
 
 type Layer = { type: string; config: GraphNode['config'] };
 
@@ -21,6 +22,10 @@ export const TEMPLATE_INFO: Record<TemplateId, { label: string; doc: string }> =
   'j2-cnn': { label: 'J2 CNN', doc: 'Two Conv2D(5×5) + pooling blocks → Dense(1024) → Dropout → softmax: an image classifier for MNIST-sized images' },
   'image-small': { label: 'Small image CNN', doc: 'Two small Conv2D blocks → global average pooling → softmax: quick to train on few images' },
   'j3-vqa': { label: 'J3 two-input VQA', doc: 'A CNN for the image and Embedding → LSTM for the question, concatenated → softmax over answers' },
+  'detector-grid': {
+    label: 'Grid detector',
+    doc: 'Four Conv2D + pooling blocks (stride 16) → a sigmoid grid head of 5 + classes per cell: one box per cell (YOLOv1-style), trained with the grid loss',
+  },
 };
 
 /** A template, laid out for the canvas. */
@@ -75,7 +80,34 @@ function unplaced(id: TemplateId, layout?: FeatureLayout): ModelGraph {
       ]);
     case 'j3-vqa':
       return j3(layout);
+    case 'detector-grid':
+      return detectorGrid(layout);
   }
+}
+
+/** Without a detection dataset: 128×128 RGB and one class. */
+const DETECTOR_SHAPE = [128, 128, 3];
+
+/**
+ * A small YOLOv1-style detector: four 3×3 Conv2D + MaxPool blocks (16, 32, 64, 128 filters) take
+ * the image to a grid of one cell per 16×16 pixels, then Conv2D(128, 3×3) and a 1×1 sigmoid head of
+ * 5 + C channels per cell, laid out as shared/detection.ts says. No BatchNormalization: TF.js
+ * trains it only on the last axis, and the net is small enough to train without.
+ */
+function detectorGrid(layout?: FeatureLayout): ModelGraph {
+  const shape = layout?.task === 'detection' ? imageShape(layout.inputs[0], DETECTOR_SHAPE) : [...DETECTOR_SHAPE];
+  const classes = layout?.task === 'detection' ? Math.max(1, layout.outputUnits - GRID_BOX_CHANNELS) : 1;
+  const conv = (filters: number, kernel: number, activation: string): Layer => ({
+    type: 'Conv2D',
+    config: { filters, kernel_size: [kernel, kernel], padding: 'same', activation },
+  });
+  const pool: Layer = { type: 'MaxPooling2D', config: { pool_size: [2, 2] } };
+  return stackToGraph([
+    { type: 'Input', config: { shape } },
+    ...[16, 32, 64, 128].flatMap((f) => [conv(f, 3, 'relu'), pool]),
+    conv(128, 3, 'relu'),
+    conv(GRID_BOX_CHANNELS + classes, 1, 'sigmoid'),
+  ]);
 }
 
 /**

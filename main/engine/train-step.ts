@@ -45,7 +45,7 @@ export function makeTrainStep(tf: Tf, model: TF.LayersModel, data: TrainData, se
 
   return async (rows, at) => {
     const xs = batchInputs(tf, data.train, data.inputShapes, rows, augmentation, augmentRandom);
-    const ys = tf.tensor2d(gather(data.train.y, rows, data.outputUnits), [rows.length, data.outputUnits]);
+    const ys = tf.tensor(gather(data.train.y, rows, data.outputUnits), [rows.length, ...(data.targetShape ?? [data.outputUnits])]);
     const weights = weighting ? tf.tensor1d(sampleWeights(weighting.classes, weighting.weights, rows)) : undefined;
     const made: TF.Tensor[] = [...xs, ys, ...(weights ? [weights] : [])];
     let outs: TF.Scalar[] = [];

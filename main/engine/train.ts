@@ -21,6 +21,7 @@ import { mulberry32, shuffle } from '../../shared/random.js';
 import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
 import { batchInputs, gather, makeTrainStep, size } from './train-step.js';
 import { fusedAdam } from './fused-optimizers.js';
+import { gridDetectionLoss } from './detection-loss.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -41,6 +42,8 @@ export interface TrainData {
   /** Per-sample shape of each model input, in the model's input order. */
   inputShapes: number[][];
   outputUnits: number;
+  /** Per-sample shape of the target when it is not (outputUnits): a detector's (rows, cols, 5 + C), outputUnits their product. */
+  targetShape?: number[];
 }
 
 export interface TrainStats {
@@ -79,12 +82,19 @@ export interface TrainResult {
   earlyStopping?: EarlyStoppingReport;
 }
 
-const LOSS_NAMES: Record<Loss, string> = {
+/** TF.js's own losses by name; ours (the grid detector's, which TF.js lacks) as a function. */
+const LOSSES: Record<Loss, string | ((tf: Tf) => (yTrue: TF.Tensor, yPred: TF.Tensor) => TF.Tensor)> = {
   meanAbsoluteError: 'meanAbsoluteError',
   meanSquaredError: 'meanSquaredError',
   categoricalCrossentropy: 'categoricalCrossentropy',
   binaryCrossentropy: 'binaryCrossentropy',
+  gridDetection: (tf) => (yTrue, yPred) => gridDetectionLoss(tf, yTrue, yPred),
 };
+
+function lossOf(tf: Tf, loss: Loss): string | ((yTrue: TF.Tensor, yPred: TF.Tensor) => TF.Tensor) {
+  const l = LOSSES[loss];
+  return typeof l === 'string' ? l : l(tf);
+}
 
 // TF.js picks binary or categorical accuracy from the loss and logs it as 'acc'.
 const METRIC_NAMES: Record<Metric, string> = { mae: 'mae', mse: 'mse', accuracy: 'accuracy' };
@@ -162,7 +172,7 @@ export async function train(
   const same = SAME_AS_LOSS[settings.loss];
   const aliased = settings.metrics.filter((m) => m === same && !adds(model) && (settings.classWeight ?? 'none') === 'none');
   const compiled = settings.metrics.filter((m) => !aliased.includes(m));
-  model.compile({ optimizer, loss: LOSS_NAMES[settings.loss], metrics: compiled.map((m) => METRIC_NAMES[m]) });
+  model.compile({ optimizer, loss: lossOf(tf, settings.loss), metrics: compiled.map((m) => METRIC_NAMES[m]) });
   const names = [...model.metricsNames, ...aliased.map((m) => METRIC_NAMES[m])];
   const withAliases = (values: number[]): number[] => [...values, ...aliased.map(() => values[0] ?? NaN)];
   const compiledStep = makeTrainStep(tf, model, data, settings);
@@ -255,7 +265,7 @@ export async function train(
       }
 
       const logs = running();
-      if (validation) Object.assign(logs, evaluate(tf, model, validation, data.inputShapes, data.outputUnits, batchSize, names, withAliases));
+      if (validation) Object.assign(logs, evaluate(tf, model, validation, data.inputShapes, data.outputUnits, batchSize, names, withAliases, data.targetShape));
       epochsDone = epoch + 1;
       // Callbacks first: they may add to the logs (the learning rate) and ask to stop.
       callbacks.onEpochEnd(epoch, logs);
@@ -304,6 +314,7 @@ function evaluate(
   batchSize: number,
   names: string[],
   withAliases: (values: number[]) => number[],
+  targetShape: number[] = [outputUnits],
 ): Record<string, number> {
   const all = new Uint32Array(split.count).map((_, i) => i);
   const sums = new Float64Array(names.length);
@@ -311,7 +322,7 @@ function evaluate(
     const rows = all.subarray(start, Math.min(start + batchSize, split.count));
     const values = tf.tidy(() => {
       const xs = batchInputs(tf, split, inputShapes, rows);
-      const ys = tf.tensor2d(gather(split.y, rows, outputUnits), [rows.length, outputUnits]);
+      const ys = tf.tensor(gather(split.y, rows, outputUnits), [rows.length, ...targetShape]);
       const out = model.evaluate(xs.length === 1 ? xs[0]! : xs, ys, { batchSize: rows.length });
       return withAliases((Array.isArray(out) ? out : [out]).map((t) => t.dataSync()[0] ?? NaN));
     });

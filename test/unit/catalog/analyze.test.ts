@@ -64,6 +64,16 @@ describe('templates', () => {
     expect(analyzeGraph(windows).valid).toBe(true);
   });
 
+  it('Grid detector: stride 16 to a (rows, cols, 5 + C) sigmoid grid, as many parameters as TF.js counts', () => {
+    const g = buildTemplate('detector-grid', { ...layout([64, 64, 3], 'classification', 7), task: 'detection' });
+    const a = analyzeGraph(g);
+    expect(a.valid).toBe(true);
+    expect(a.nodes[a.outputs[0]!]!.outputShape).toEqual([null, 4, 4, 7]);
+    expect(a.totalParams).toBe(tfParams(g));
+    // Without a dataset: 128×128 RGB, one class.
+    expect(analyzeGraph(buildTemplate('detector-grid')).nodes[a.outputs[0]!]!.outputShape).toEqual([null, 8, 8, 6]);
+  });
+
   it('MLP: flattens windows, ends in the target size', () => {
     const flat = buildTemplate('mlp', layout([8], 'regression', 1));
     expect(flat.nodes.map((n) => n.type)).toEqual(['Input', 'Dense', 'Dropout', 'Dense', 'Dense']);
