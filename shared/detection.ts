@@ -154,3 +154,8 @@ export function encodeGridTarget(
   }
   return out;
 }
+
+/** The names of a grid head's channels, in order: objectness, cx, cy, w, h, then `class:<name>` per class. */
+export function gridChannelNames(classes: readonly string[]): string[] {
+  return ['objectness', 'cx', 'cy', 'w', 'h', ...classes.map((c) => `class:${c}`)];
+}

@@ -32,13 +32,21 @@ export function exportMarkdown(r: ExportReport): string {
     `Exported by Layerbench on ${r.exportedAt} from run \`${r.run.id}\` (${r.run.epochsDone} epoch${r.run.epochsDone === 1 ? "" : "s"}${r.run.finalLogs ? `; ${Object.entries(r.run.finalLogs).map(([k, v]) => `${k} ${Number(v).toPrecision(4)}`).join(', ')}` : ''}).`,
     r.dataset ? `Dataset: ${r.dataset.name} (${r.dataset.sourceName}).` : 'Dataset: none recorded.',
     ...(r.task ? [`Task: ${r.task}${r.target ? ` of '${r.target}'` : ''}${r.classes ? `; classes ${r.classes.join(', ')}` : ''}.`] : []),
+    ...(r.threshold
+      ? [`Score threshold: ${r.threshold.value} (${r.threshold.source === 'evaluation' ? "the run's evaluation: best F1 at IoU 0.5" : 'the default: the run has not been evaluated'}).`]
+      : []),
+    ...(r.data ? [r.data.format === 'none' ? `Dataset files: not written (${r.data.reason}).` : `Dataset files: ${r.data.summary}.`] : []),
     '',
     '## Inputs and outputs',
     '',
     ...r.inputs.map((i) => `- input \`${i.name}\`: ${shape(i.shape)}, channels last`),
     ...r.outputs.map((o) => `- output \`${o.name}\`: ${shape(o.shape)}`),
     '',
-    r.preprocessing ? 'The preprocessing the inputs need (columns, encodings, scaling) is in export-report.json under `preprocessing`.' : 'No preprocessing was recorded for this run.',
+    r.dataset?.kind === 'images'
+      ? `Images are EXIF-rotated, stretched to the input's height and width (aspect ratio not kept) and divided by 255, channels last${r.task === 'detection' ? '; the output is a grid of cells (objectness, cx, cy, w, h, class probabilities), as export-report.json\'s `preprocessing.head` says' : ''}.`
+      : r.preprocessing
+        ? 'The preprocessing the inputs need (columns, encodings, scaling) is in export-report.json under `preprocessing`.'
+        : 'No preprocessing was recorded for this run.',
     '',
     '## Parity measured at export',
     '',

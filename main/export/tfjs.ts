@@ -1,11 +1,13 @@
 /**
  * Writes a TF.js LayersModel folder from stored weights, without loading TF.js:
  * model.json (topology + weights manifest), weights.bin, and layerbench.json describing the
- * preprocessing a caller must apply (input columns, encodings, scaling, target).
+ * preprocessing a caller must apply (input columns, encodings, scaling, target; for an image
+ * model the image's fit and scaling, its classes and a detector's head and threshold).
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { WeightArtifacts } from '../jobs/messages.js';
+import type { ImageModelMetadata } from './metadata.js';
 
 export interface ExportMetadata {
   format: 'layerbench-tfjs';
@@ -18,6 +20,8 @@ export interface ExportMetadata {
   inputShape: number[];
   /** Every model input in the model's order: the Input layer's name and per-sample shape. */
   inputs: { name: string; shape: number[] }[];
+  /** Image models: the task, classes, how an image becomes the input, and a detector's grid head and threshold. */
+  image?: ImageModelMetadata;
 }
 
 export async function writeTfjsModel(dir: string, w: WeightArtifacts, meta: ExportMetadata): Promise<string[]> {

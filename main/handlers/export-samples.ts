@@ -14,6 +14,7 @@ import type { ParityTensor } from '../jobs/messages.js';
 import type { ReportSubject } from '../export/report.js';
 import type { TabularExport } from '../export/python/index.js';
 import type { CoreContext } from '../core.js';
+import type { ImageModelMetadata } from '../export/metadata.js';
 import { datasetCsvPath } from './datasets.js';
 
 /** Samples the formats are compared on. */
@@ -37,12 +38,13 @@ function feedsOf(graph: ModelGraph, data: PreparedTabular) {
 
 export function tabularExport(graph: ModelGraph, data: PreparedTabular): TabularExport | null {
   const feeds = feedsOf(graph, data);
-  if (!feeds) return null;
+  const task = data.pre.target.task;
+  if (!feeds || task === 'detection') return null;
   return {
     inputs: feeds,
     outputUnits: data.outputUnits,
     splits: { train: data.train, validation: data.validation, test: data.test },
-    task: data.pre.target.task,
+    task,
     target: data.pre.target.column,
     ...(data.pre.target.classes ? { classes: data.pre.target.classes } : {}),
     preprocessing: data.pre,
@@ -79,7 +81,8 @@ export function sampleInputs(graph: ModelGraph, data: PreparedTabular | null): {
   };
 }
 
-export function reportSubject(store: Store, run: Run, format: ReportSubject['format'], data: PreparedTabular | null): ReportSubject {
+/** `image`: an image model's metadata (its task, classes, input preprocessing, a detector's threshold), null for a table's. */
+export function reportSubject(store: Store, run: Run, format: ReportSubject['format'], data: PreparedTabular | null, image: ImageModelMetadata | null = null): ReportSubject {
   const dataset = store.getDataset(run.datasetId);
   const analysis = analyzeGraph(run.graph);
   const named = (id: string) => run.graph.nodes.find((n) => n.id === id)!.name;
@@ -88,8 +91,12 @@ export function reportSubject(store: Store, run: Run, format: ReportSubject['for
     format,
     run: { id: run.id, name: run.name, epochsDone: run.epochsDone, ...(run.endedAt ? { endedAt: run.endedAt } : {}), ...(run.finalLogs ? { finalLogs: run.finalLogs } : {}) },
     dataset: { name: dataset.name, kind: dataset.kind, sourceName: dataset.sourceName },
-    ...(pre ? { task: pre.target.task, target: pre.target.column, ...(pre.target.classes ? { classes: pre.target.classes } : {}) } : {}),
-    preprocessing: pre,
+    ...(image
+      ? { task: image.task, classes: image.classes, ...(image.task === 'detection' ? { threshold: { value: image.threshold, source: image.thresholdSource } } : {}) }
+      : pre
+        ? { task: pre.target.task, target: pre.target.column, ...(pre.target.classes ? { classes: pre.target.classes } : {}) }
+        : {}),
+    preprocessing: image ? { image: image.input, ...(image.task === 'detection' ? { head: image.head } : {}) } : pre,
     inputs: analysis.inputs.map((id) => ({ name: named(id), shape: analysis.nodes[id]!.outputShape!.slice(1) })),
     outputs: analysis.outputs.map((id) => ({ name: named(id), shape: analysis.nodes[id]!.outputShape!.slice(1) })),
   };

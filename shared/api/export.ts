@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { method } from './contract.js';
 import { graphSchema } from './models.js';
+import type { Task } from '../dataset.js';
 
 export const EXPORT_FORMATS = ['tfjs', 'keras', 'onnx', 'python'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -28,9 +29,13 @@ export interface ExportReport {
   exportedAt: string;
   run: { id: string; name: string; endedAt?: string; epochsDone: number; finalLogs?: Record<string, number> };
   dataset: { name: string; kind: 'tabular' | 'images'; sourceName: string } | null;
-  task?: 'regression' | 'classification';
+  task?: Task;
   target?: string;
   classes?: string[];
+  /** A detector's score threshold as exported (its evaluation's best-F1 threshold, else the default). */
+  threshold?: { value: number; source: 'evaluation' | 'default' };
+  /** What the export holds of the dataset (Python code only): arrays, COCO, or nothing and why. */
+  data?: { format: 'arrays' | 'coco'; summary: string } | { format: 'none'; reason: string };
   /** The Preprocessing record the trainer fitted (columns, encodings, scaling, target), or null. */
   preprocessing: unknown;
   /** Per-sample shapes, channels last, in the model's order. */

@@ -25,6 +25,8 @@ export interface KerasExportMeta {
   /** Written to metadata.json; Keras 3 reads it only to warn about newer files. */
   kerasVersion?: string;
   date?: Date;
+  /** Written to metadata.json under `layerbench` (task, classes, preprocessing, a detector's head and threshold); Keras ignores it. */
+  layerbench?: Record<string, unknown>;
 }
 
 export const KERAS3_VERSION = '3.6.0';
@@ -54,7 +56,7 @@ export async function writeKerasModel(outDir: string, artifacts: StoredWeights, 
     const date = meta.date ?? new Date();
     const zip = zipStored(
       [
-        { name: 'metadata.json', data: new TextEncoder().encode(JSON.stringify({ keras_version: meta.kerasVersion ?? KERAS3_VERSION, date_saved: kerasDate(date) })) },
+        { name: 'metadata.json', data: new TextEncoder().encode(JSON.stringify({ keras_version: meta.kerasVersion ?? KERAS3_VERSION, date_saved: kerasDate(date), ...(meta.layerbench ? { layerbench: meta.layerbench } : {}) })) },
         { name: 'config.json', data: new TextEncoder().encode(JSON.stringify(kerasV3Config(graph, name))) },
         { name: 'model.weights.h5', data: new Uint8Array(await fsp.readFile(weightsFile)) },
       ],

@@ -2,21 +2,73 @@
  * model_keras.py: the same architecture in the Keras functional API (Keras 3, or tf.keras 2),
  * each layer rebuilt from its Keras config with keras.layers.deserialize, the weights loaded from
  * the Keras export written beside it (keras/<name>.keras in Keras 3, keras/<name>.h5 in tf.keras 2),
- * and training continued on the exported arrays with the run's loss and optimizer.
+ * and training continued on the exported data with the run's loss and optimizer: data/'s arrays
+ * (an image classifier's uint8 pixels divided by 255 batch by batch, as the app does), or for a
+ * detector the COCO split through detection_data.py with the grid loss in keras.ops.
  */
 import type { ModelGraph } from '../../../shared/graph.js';
 import { graphToKerasJson } from '../../../shared/keras.js';
 import type { TrainSettings } from '../../../shared/training.js';
+import { GRID_LOSS_WEIGHTS } from '../../../shared/detection.js';
 import { py } from './torch-layers.js';
+import type { TrainData } from './train-script.js';
 
 const LOSS: Record<string, string> = {
   meanAbsoluteError: 'mean_absolute_error',
   meanSquaredError: 'mean_squared_error',
   categoricalCrossentropy: 'categorical_crossentropy',
   binaryCrossentropy: 'binary_crossentropy',
+  gridDetection: 'grid_loss',
 };
 
-export function kerasScript(graph: ModelGraph, name: string, title: string, settings: Pick<TrainSettings, 'optimizer' | 'learningRate' | 'loss' | 'batchSize' | 'epochs'>): string {
+const ARRAYS = `def load_split(split):
+    """A keras.utils.Sequence over one split of data/: batches of (inputs, y), uint8 pixels / 255."""
+    data = os.path.join(HERE, 'data')
+    with open(os.path.join(data, 'dataset.json')) as f:
+        meta = json.load(f)
+    index = np.nonzero(np.load(os.path.join(data, meta['split']['file'])) == SPLITS[split])[0]
+    xs = [np.load(os.path.join(data, i['file']), mmap_mode='r') for i in meta['inputs']]
+    divisors = [i.get('divide_by') for i in meta['inputs']]
+    y = np.load(os.path.join(data, meta['y']['file']), mmap_mode='r')
+
+    def batch(rows):
+        x = [np.asarray(a[rows], np.float32) / np.float32(d) if d else np.array(a[rows], np.float32) for a, d in zip(xs, divisors)]
+        return (x[0] if len(x) == 1 else tuple(x)), np.array(y[rows], np.float32)
+
+    return Batches(index, batch)
+`;
+
+const COCO = `import detection_data  # noqa: E402
+
+GRID_LOSS_WEIGHTS = ${py({ object: GRID_LOSS_WEIGHTS.object, no_object: GRID_LOSS_WEIGHTS.noObject, coord: GRID_LOSS_WEIGHTS.coord })}
+EPSILON = 1e-7
+
+
+def grid_loss(t, p):
+    """The app's grid detection loss (shared/detection.ts; train.py has it in torch). Needs Keras 3 (keras.ops)."""
+    from keras import ops
+    p = ops.clip(p, EPSILON, 1 - EPSILON)
+    obj = t[..., 0]
+    loss = GRID_LOSS_WEIGHTS['object'] * obj * -ops.log(p[..., 0]) + GRID_LOSS_WEIGHTS['no_object'] * (1 - obj) * -ops.log(1 - p[..., 0])
+    coord = (ops.square(p[..., 1] - t[..., 1]) + ops.square(p[..., 2] - t[..., 2])
+             + ops.square(ops.sqrt(p[..., 3]) - ops.sqrt(t[..., 3])) + ops.square(ops.sqrt(p[..., 4]) - ops.sqrt(t[..., 4])))
+    classes = -t[..., 5:] * ops.log(p[..., 5:]) - (1 - t[..., 5:]) * ops.log(1 - p[..., 5:])
+    loss = loss + obj * GRID_LOSS_WEIGHTS['coord'] * coord + obj * ops.sum(classes, axis=-1)
+    return ops.sum(loss, axis=(1, 2))
+
+
+def load_split(split):
+    """A keras.utils.Sequence over one COCO split of data/: batches of (images, grid targets)."""
+    coco = detection_data.CocoGrid(os.path.join(HERE, 'data'), split)
+
+    def batch(rows):
+        samples = [coco[int(i)] for i in rows]
+        return np.stack([s[0] for s in samples]), np.stack([s[1] for s in samples])
+
+    return Batches(np.arange(len(coco)), batch)
+`;
+
+export function kerasScript(graph: ModelGraph, name: string, title: string, settings: Pick<TrainSettings, 'optimizer' | 'learningRate' | 'loss' | 'batchSize' | 'epochs'>, data: TrainData = 'arrays'): string {
   const model = graphToKerasJson(graph, name);
   const v = (layer: string) => `t[${py(layer)}]`;
   const lines = model.config.layers.map((l) => {
@@ -73,14 +125,25 @@ def load_weights(model):
     return model
 
 
-def load_split(split):
-    data = os.path.join(HERE, 'data')
-    with open(os.path.join(data, 'dataset.json')) as f:
-        meta = json.load(f)
-    mask = np.load(os.path.join(data, meta['split']['file'])) == SPLITS[split]
-    xs = [np.load(os.path.join(data, i['file']))[mask] for i in meta['inputs']]
-    return xs, np.load(os.path.join(data, meta['y']['file']))[mask]
+class Batches(keras.utils.Sequence):
+    """Batches of one split, made as they are asked for (no float copy of the dataset)."""
 
+    def __init__(self, index, batch, batch_size=SETTINGS['batch_size'], shuffle=False):
+        super().__init__()
+        self.index, self.batch, self.batch_size, self.shuffle = index, batch, batch_size, shuffle
+
+    def __len__(self):
+        return (len(self.index) + self.batch_size - 1) // self.batch_size
+
+    def __getitem__(self, k):
+        return self.batch(self.index[k * self.batch_size:(k + 1) * self.batch_size])
+
+    def on_epoch_end(self):
+        if self.shuffle:
+            np.random.shuffle(self.index)
+
+
+${data === 'coco' ? COCO : ARRAYS}
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -93,10 +156,10 @@ def main():
     if args.epochs > 0:
         optimizer = {'adam': keras.optimizers.Adam, 'sgd': keras.optimizers.SGD, 'rmsprop': keras.optimizers.RMSprop,
                      'adagrad': keras.optimizers.Adagrad}[SETTINGS['optimizer']](learning_rate=args.lr)
-        model.compile(optimizer=optimizer, loss=SETTINGS['loss'])
-        x, y = load_split('train')
-        vx, vy = load_split('validation')
-        model.fit(x, y, batch_size=args.batch_size, epochs=args.epochs, validation_data=(vx, vy) if len(vy) else None)
+        model.compile(optimizer=optimizer, loss=${data === 'coco' ? 'grid_loss' : "SETTINGS['loss']"})
+        train, validation = load_split('train'), load_split('validation')
+        train.batch_size, validation.batch_size, train.shuffle = args.batch_size, args.batch_size, True
+        model.fit(train, epochs=args.epochs, validation_data=validation if len(validation) else None)
         os.makedirs(os.path.join(HERE, 'checkpoints'), exist_ok=True)
         model.save(os.path.join(HERE, 'checkpoints', 'model_keras.keras'))
 

@@ -7,24 +7,35 @@ import { zipStored } from '../keras/zip.js';
 
 export type NpyArray = Float32Array | Int32Array | Uint8Array;
 
-const DESCR = (a: NpyArray): string => (a instanceof Float32Array ? '<f4' : a instanceof Int32Array ? '<i4' : '|u1');
+const DESCR = (a: NpyArray): '<f4' | '<i4' | '|u1' => (a instanceof Float32Array ? '<f4' : a instanceof Int32Array ? '<i4' : '|u1');
+
+/**
+ * The .npy header (magic, version, length, dict) for `count` values of `descr` shaped `shape`;
+ * the values follow it raw. Written alone when the values are streamed in after it.
+ */
+export function npyHeader(descr: '<f4' | '<i4' | '|u1', shape: number[]): Uint8Array {
+  // A 1-tuple needs its trailing comma in Python: (5,).
+  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${dims}), }`;
+  // magic (6) + version (2) + header length (2) + header + '\n', padded with spaces to a multiple of 64.
+  const unpadded = 10 + header.length + 1;
+  header = header + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const out = new Uint8Array(10 + header.length);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
+  new DataView(out.buffer).setUint16(8, header.length, true);
+  out.set(new TextEncoder().encode(header), 10);
+  return out;
+}
 
 /** The .npy bytes of `values` shaped `shape` (its product must be values.length). */
 export function npyBytes(values: NpyArray, shape: number[]): Uint8Array {
   const count = shape.reduce((a, b) => a * b, 1);
   if (count !== values.length) throw new Error(`npy: shape (${shape.join(', ')}) holds ${count} values; got ${values.length}`);
-  // A 1-tuple needs its trailing comma in Python: (5,).
-  const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
-  let header = `{'descr': '${DESCR(values)}', 'fortran_order': False, 'shape': (${dims}), }`;
-  // magic (6) + version (2) + header length (2) + header + '\n', padded with spaces to a multiple of 64.
-  const unpadded = 10 + header.length + 1;
-  header = header + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const out = new Uint8Array(10 + header.length + values.byteLength);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0], 0);
-  new DataView(out.buffer).setUint16(8, header.length, true);
-  out.set(new TextEncoder().encode(header), 10);
+  const header = npyHeader(DESCR(values), shape);
+  const out = new Uint8Array(header.length + values.byteLength);
+  out.set(header, 0);
   // Typed arrays are little-endian on every platform Node runs on.
-  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), 10 + header.length);
+  out.set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), header.length);
   return out;
 }
 

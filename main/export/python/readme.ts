@@ -1,14 +1,32 @@
 /** README.txt of a Python export: what is in the folder and how to run each script. */
-import type { PythonExportInput } from './index.js';
+import type { PythonDataSummary, PythonExportInput } from './index.js';
 import type { TorchModel } from './torch-script.js';
 
-export function readme(x: PythonExportInput, model: TorchModel): string {
-  const shapes = model.inputs.map((i) => `  ${i.name}: (batch, ${i.shape.join(', ')})`).join('\n');
-  const data = x.data
-    ? `data/           the prepared dataset: ${x.data.inputs.map((_, k) => `x${k}_*.npy`).join(', ')}, y.npy, split.npy (0 train, 1 validation,
+function dataLines(x: PythonExportInput, summary: PythonDataSummary): string {
+  if (summary.format === 'none') return `data/           not written: ${summary.reason}.`;
+  const { train, validation, test } = summary.counts;
+  const counts = `${train} train, ${validation} validation, ${test} test`;
+  if (summary.format === 'coco')
+    return `data/           the dataset as COCO: annotations/instances_<train|val|test>.json (confirmed boxes only,
+                [x, y, w, h] in pixels of the EXIF-rotated image) and images/<train|val|test>/.
+                ${counts} images, ${summary.boxes} boxes; classes ${x.detector?.classes.join(', ') ?? ''}.
+detection_data.py  reads it: each image EXIF-rotated, stretched to the Input, / 255; the grid target
+                (encode_grid_target, as the app encodes it); decode_grid turns an output into boxes
+                (score = objectness x class probability, threshold ${x.detector?.threshold ?? ''}${x.detector?.thresholdSource === 'evaluation' ? " from the run's evaluation" : ', the default (not evaluated)'}).`;
+  if (summary.kind === 'images')
+    return `data/           the images as training decoded them: x0_*.npy uint8 (N, height, width, channels)
+                (EXIF-rotated, stretched to the Input; divide by 255 as the app does, the scripts do
+                it batch by batch), y.npy (one-hot), split.npy (0 train, 1 validation, 2 test),
+                items.npy (item id) and files.json (name as imported) of each image, dataset.json.
+                ${counts} images; classes ${x.imageData?.classes.join(', ') ?? ''}.`;
+  return `data/           the prepared dataset: ${x.data?.inputs.map((_, k) => `x${k}_*.npy`).join(', ') ?? ''}, y.npy, split.npy (0 train, 1 validation,
                 2 test), rows.npy (CSV row of each sample), dataset.json (names, shapes, preprocessing).
-                ${x.data.splits.train.count} train, ${x.data.splits.validation.count} validation, ${x.data.splits.test.count} test samples; task: ${x.data.task} of '${x.data.target}'.`
-    : `data/           not written: ${x.noDataReason ?? 'this run has no tabular dataset'}.`;
+                ${counts} samples; task: ${x.data?.task ?? ''} of '${x.data?.target ?? ''}'.`;
+}
+
+export function readme(x: PythonExportInput, model: TorchModel, summary: PythonDataSummary): string {
+  const shapes = model.inputs.map((i) => `  ${i.name}: (batch, ${i.shape.join(', ')})`).join('\n');
+  const data = dataLines(x, summary);
   return `${x.title}: Python code exported by Layerbench
 ${'='.repeat(x.title.length + 34)}
 

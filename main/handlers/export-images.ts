@@ -1,0 +1,96 @@
+/**
+ * What the exports of an image run take from the project: its classes (as it trained), the
+ * metadata saying how to feed and read the model (main/export/metadata.ts), and its dataset for
+ * the Python export: a classifier's images as training decoded them (the decode cache, through
+ * image-data.ts), a detector's images and confirmed boxes for COCO, each image in its split.
+ */
+import path from 'node:path';
+import type { Run } from '../../shared/training.js';
+import type { Split } from '../../shared/images.js';
+import { analyzeGraph } from '../../shared/catalog/analyze.js';
+import { stratifiedSplit } from '../../shared/labels-split.js';
+import { detectorMetadata, imageClassifierMetadata, imagePreprocessing, type DetectorMetadata, type ImageModelMetadata } from '../export/metadata.js';
+import type { ImageArraysExport, GridDetector } from '../export/python/index.js';
+import type { ExportableDataset } from '../export/dataset/index.js';
+import { DEFAULT_IMAGE_SPLIT, imageShapeOf, imagesForTraining, prepareImageData } from './image-data.js';
+import type { CoreContext } from '../core.js';
+
+type Store = ReturnType<CoreContext['requireStore']>;
+
+/** A detector trains with the grid loss; any other image run is a classifier. */
+export function isDetectionRun(run: Run): boolean {
+  return run.settings.loss === 'gridDetection';
+}
+
+/** The classes the run trained with (its prep), else the dataset's classes now. */
+function runClasses(store: Store, run: Run): string[] {
+  const prep = store.getRunPrep(run.id) as { images?: { classes?: string[] } } | null;
+  return prep?.images?.classes ?? store.images.classes(run.datasetId).map((c) => c.name);
+}
+
+/** The run's evaluation threshold (best F1), or null when it has not been evaluated as a detector. */
+function evaluatedThreshold(store: Store, run: Run): number | null {
+  const e = store.getEvaluation(run.id);
+  return e && e.task === 'detection' ? e.threshold : null;
+}
+
+/** How to feed and read an image run's model; null for a table's run. */
+export function imageModelMetadata(store: Store, run: Run): ImageModelMetadata | null {
+  if (store.getDataset(run.datasetId).kind !== 'images') return null;
+  const classes = runClasses(store, run);
+  return isDetectionRun(run) ? detectorMetadata(run.graph, classes, evaluatedThreshold(store, run)) : imageClassifierMetadata(run.graph, classes);
+}
+
+/** A classifier's images, decoded (or read from the cache) exactly as its training decoded them. */
+export async function imageArraysExport(ctx: CoreContext, store: Store, run: Run): Promise<ImageArraysExport> {
+  const d = store.getImageDataset(run.datasetId);
+  const shape = imageShapeOf(run.graph);
+  const images = imagesForTraining(store, d);
+  const { data } = await prepareImageData(ctx, store, d, shape, ['train', 'validation', 'test'], { images });
+  const input = analyzeGraph(run.graph).inputs[0]!;
+  return {
+    input: { name: run.graph.nodes.find((n) => n.id === input)!.name, shape },
+    classes: data.classes,
+    splits: data.splits,
+    names: new Map(images.images.map((i) => [i.id, i.relPath])),
+    preprocessing: imagePreprocessing(shape),
+  };
+}
+
+/**
+ * A detector's dataset for COCO: every image with its confirmed boxes (images without boxes are
+ * negatives), classes in the run's order (boxes of a class the run did not know are left out).
+ * An image without a split gets the seeded split the Label view's Split button would give it.
+ */
+export function detectionCocoExport(store: Store, run: Run, meta: DetectorMetadata): { detector: GridDetector; coco: ExportableDataset } {
+  const classes = meta.classes;
+  const byName = new Map(classes.map((c, i) => [c, i]));
+  const index = new Map(store.images.classes(run.datasetId).map((c) => [c.id, byName.get(c.name)]));
+  const rows = [...store.images.allWithBoxes(run.datasetId)];
+  const unsplit = rows.filter((r) => r.item.split === null).map((r) => ({ id: r.item.id, stratum: null }));
+  const drawn = unsplit.length ? stratifiedSplit(unsplit, DEFAULT_IMAGE_SPLIT) : new Map<number, Split>();
+  const coco: ExportableDataset = {
+    classes,
+    images: rows.map(({ item, boxes }) => ({
+      mediaFile: path.join(store.mediaDir, `${item.sha256}${item.ext}`),
+      fileName: item.relPath,
+      width: item.width,
+      height: item.height,
+      split: item.split ?? drawn.get(item.id) ?? 'train',
+      classIndex: null,
+      boxes: boxes.flatMap((b) => {
+        const k = index.get(b.classId);
+        return k === undefined ? [] : [{ classIndex: k, x: b.x, y: b.y, w: b.w, h: b.h }];
+      }),
+    })),
+  };
+  const detector: GridDetector = {
+    input: [meta.input.height, meta.input.width, meta.input.channels],
+    rows: meta.head.rows,
+    cols: meta.head.cols,
+    classes,
+    threshold: meta.threshold,
+    thresholdSource: meta.thresholdSource,
+  };
+  return { detector, coco };
+}
