@@ -13,16 +13,29 @@ import { SMALL_PRODUCT_MACS, smallMatMul } from './small-mat-mul.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** XNNPACK’s transposing repack of B, per value, in wasm Transposes of one value (measured, see swapIsCheaper). */
+const PACK_COST = 3;
+
 /**
- * One plain product, choosing between op(A)·op(B) and (op(B)ᵀ·op(A)ᵀ)ᵀ by the values to copy:
- * the transposes to make plus the right operand, which XNNPACK repacks on every call.
+ * Whether op(A)·op(B) is cheaper as (op(B)ᵀ·op(A)ᵀ)ᵀ, counting the values to copy: the transposes
+ * to make, and the right operand, which XNNPACK repacks on every call (TF.js hands it B as
+ * [K, N], so the packing transposes it: measured at about 3× the time of a wasm Transpose of the
+ * same size). For a Dense layer's forward product, x·W with W of 3136×1024, the swap costs one
+ * transpose of W and saves the slow repacking of it.
  */
+export function swapIsCheaper(aShape: readonly number[], bShape: readonly number[], transposeA: boolean, transposeB: boolean): boolean {
+  const aSize = aShape[0]! * aShape[1]!;
+  const bSize = bShape[0]! * bShape[1]!;
+  const m = transposeA ? aShape[1]! : aShape[0]!;
+  const n = transposeB ? bShape[0]! : bShape[1]!;
+  const direct = (transposeA ? aSize : 0) + (transposeB ? bSize : 0) + PACK_COST * bSize;
+  const swapped = (transposeA ? 0 : aSize) + (transposeB ? 0 : bSize) + m * n + PACK_COST * aSize;
+  return swapped < direct;
+}
+
+/** One plain product, op(A)·op(B) or (op(B)ᵀ·op(A)ᵀ)ᵀ, whichever copies less (swapIsCheaper). */
 function product2d(tf: Tf, a: TF.Tensor2D, b: TF.Tensor2D, transposeA: boolean, transposeB: boolean): TF.Tensor {
-  const m = transposeA ? a.shape[1] : a.shape[0];
-  const n = transposeB ? b.shape[0] : b.shape[1];
-  const direct = (transposeA ? a.size : 0) + (transposeB ? b.size : 0) + b.size;
-  const swapped = (transposeA ? 0 : a.size) + (transposeB ? 0 : b.size) + m * n + a.size;
-  if (direct <= swapped) return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
+  if (!swapIsCheaper(a.shape, b.shape, transposeA, transposeB)) return tf.matMul(transposeA ? tf.transpose(a) : a, transposeB ? tf.transpose(b) : b);
   return tf.transpose(tf.matMul(transposeB ? b : tf.transpose(b), transposeA ? a : tf.transpose(a)));
 }
 
@@ -50,7 +63,8 @@ export function batchMatMulConfig(tf: Tf, original: TF.KernelConfig): TF.KernelC
       }
       // XNNPACK already runs it, or it is a product of batches, which only the loops handle.
       const plain = !transposeA && !transposeB && batchA === 1 && batchB === 1;
-      if (!float || plain || batchB > 1) return original.kernelFunc(args);
+      const direct = plain && !swapIsCheaper(a!.shape.slice(-2), b!.shape.slice(-2), false, false);
+      if (!float || direct || batchB > 1) return original.kernelFunc(args);
       return composeKernel(tf, backend, [a!, b!], (at, bt) => {
         const outer = tf.backend_util.assertAndGetBroadcastShape(at.shape.slice(0, -2), bt.shape.slice(0, -2));
         const [ar, ac] = at.shape.slice(-2) as [number, number];

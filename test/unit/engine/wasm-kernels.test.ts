@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
 import { registerWasmTrainingKernels, WASM_TRAINING_KERNELS } from '../../../main/engine/wasm-kernels/index.js';
+import { swapIsCheaper } from '../../../main/engine/wasm-kernels/batch-mat-mul.js';
 import { onBackend, seededValues } from '../../helpers/backends.js';
 import { mulberry32 } from '../../../shared/random.js';
 
@@ -211,8 +212,16 @@ describe('BatchMatMul on wasm (transposed products go to XNNPACK, tiny ones to a
     ['A·Bᵀ with a large B (a Dense dx)', [4, 16], [64, 16], false, true],
     ['A·Bᵀ with a large A', [64, 16], [4, 16], false, true],
     ['Aᵀ·Bᵀ', [9, 5], [6, 9], true, true],
+    ['A·B with a B much larger than A (a Dense forward: swapped, (Bᵀ·Aᵀ)ᵀ)', [3, 120], [120, 160], false, false],
     ['two batches (the wasm loops)', [3, 4, 5], [3, 6, 5], false, true],
   ];
+
+  it('swaps a Dense forward product (x·W, W large) and leaves a product with a small B as it is', () => {
+    expect(swapIsCheaper([50, 3136], [3136, 1024], false, false)).toBe(true);
+    expect(swapIsCheaper([3136, 50], [50, 1024], false, false)).toBe(false);
+    // A Dense dx, dy·Wᵀ, swaps to W·dyᵀ: then only the small dyᵀ is repacked.
+    expect(swapIsCheaper([50, 1024], [3136, 1024], false, true)).toBe(true);
+  });
 
   it.each(PRODUCTS)('%s and its gradients', async (_name, aShape, bShape, transposeA, transposeB) => {
     await expectSameOnBoth(() => {
