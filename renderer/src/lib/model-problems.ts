@@ -7,14 +7,24 @@ import { modelDataFit, type FitProblem } from '../../../shared/model-fit.js';
 import type { GraphAnalysis } from '../../../shared/catalog/types.js';
 import type { FeatureLayout } from '../../../shared/dataset.js';
 import type { ModelGraph } from '../../../shared/graph.js';
-import type { Loss } from '../../../shared/training.js';
+import { LOSSES, type Loss } from '../../../shared/training.js';
 
-/** The loss a run will use: Train switches a classification dataset to cross-entropy, and back. */
+/**
+ * The loss a run will use: Train switches a classification dataset to cross-entropy, a regression
+ * one away from it, and a detection dataset to the grid loss (the only one a detector trains with).
+ */
 export function effectiveLoss(task: FeatureLayout['task'] | undefined, loss: Loss): Loss {
   const xent = loss === 'categoricalCrossentropy' || loss === 'binaryCrossentropy';
+  if (task === 'detection') return 'gridDetection';
   if (task === 'classification' && !xent) return 'categoricalCrossentropy';
-  if (task === 'regression' && xent) return 'meanAbsoluteError';
+  if (task === 'regression' && (xent || loss === 'gridDetection')) return 'meanAbsoluteError';
   return loss;
+}
+
+/** The losses offered for a task: the grid loss for detection alone, and only there. */
+export function lossesFor(task: FeatureLayout['task'] | undefined): readonly Loss[] {
+  if (task === 'detection') return ['gridDetection'];
+  return LOSSES.filter((l) => l !== 'gridDetection');
 }
 
 export function modelProblems(graph: ModelGraph, analysis: GraphAnalysis, layout: FeatureLayout | null, loss: Loss): FitProblem[] {
