@@ -1,5 +1,5 @@
 /**
- * ONNX parity: each exportable catalog layer (and the J1, J2, J3 templates) is built in TF.js with
+ * ONNX parity: each exportable catalog layer (and the J1, J2, J3, grid detector templates) is built in TF.js with
  * random weights, exported, run in onnxruntime-node on the same random inputs, and must agree with
  * TF.js within 1e-4 (max abs difference), as the export promises.
  */
@@ -92,6 +92,8 @@ describe('ONNX export matches TF.js for the journey templates', () => {
     ['J1', 'j1-lstm', 4],
     ['J2', 'j2-cnn', 2],
     ['J3', 'j3-vqa', 1],
+    // The grid detector (J4): Conv2D, MaxPool, ReLU and a sigmoid head of 5 + classes per cell.
+    ['Detector', 'detector-grid', 2],
   ] as const)('%s (%s)', async (_label, id, batch) => {
     const diff = await parity(buildTemplate(id), 7, batch);
     measured[_label] = diff;

@@ -1,5 +1,5 @@
 /**
- * PyTorch parity: each catalog layer (and the J1, J2, J3 templates) is built in TF.js with random
+ * PyTorch parity: each catalog layer (and the J1, J2, J3 and grid detector templates) is built in TF.js with random
  * weights, exported as model_torch.py + weights.npz, run by Debian's python3-torch on CPU on the
  * same random inputs, and must agree with TF.js within 1e-4 (max abs difference).
  * All models run in one Python process so torch is imported once.
@@ -75,7 +75,7 @@ describe.skipIf(missing !== null)('PyTorch export matches TF.js', () => {
     for (const [i, c] of LAYER_CASES.entries()) cases.set(c.label, await prepare(c.label, caseGraph(c), 100 + i, 2));
     // wasm: J3's convolutions take minutes on the pure-JS cpu backend.
     tf = (await loadBackend('wasm')).tf;
-    for (const [label, id, batch] of [['J1', 'j1-lstm', 4], ['J2', 'j2-cnn', 2], ['J3', 'j3-vqa', 1]] as const) cases.set(label, await prepare(label, buildTemplate(id), 7, batch));
+    for (const [label, id, batch] of [['J1', 'j1-lstm', 4], ['J2', 'j2-cnn', 2], ['J3', 'j3-vqa', 1], ['Detector', 'detector-grid', 2]] as const) cases.set(label, await prepare(label, buildTemplate(id), 7, batch));
     await runModels([...cases.values()].map((p) => p.dir));
   }, 240_000);
   afterAll(async () => {
@@ -90,7 +90,7 @@ describe.skipIf(missing !== null)('PyTorch export matches TF.js', () => {
     expect(measured[label]).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it.each(['J1', 'J2', 'J3'])('%s template', async (label) => {
+  it.each(['J1', 'J2', 'J3', 'Detector'])('%s template', async (label) => {
     measured[label] = await worstDiff(cases.get(label)!);
     expect(measured[label]).toBeLessThanOrEqual(TOLERANCE);
   });
