@@ -3,7 +3,7 @@ import type { Core } from '../core.js';
 import { dispatch } from '../../shared/api/dispatch.js';
 import type { Api } from '../../shared/api/index.js';
 import { AppError } from '../../shared/errors.js';
-import type { Dataset, DatasetConfig, TabularDataset } from '../../shared/dataset.js';
+import type { Dataset, DatasetConfig, TabularDataset, Task } from '../../shared/dataset.js';
 import { DEFAULT_TRAIN_SETTINGS, type BackendChoice, type RunSummary, type TrainSettings } from '../../shared/training.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
 import { formatShape } from '../../shared/shape.js';
@@ -192,9 +192,11 @@ export async function cmdModel(core: Core, flags: Flags, out: Output): Promise<v
   );
 }
 
-export function trainSettingsFromFlags(flags: Flags, task: 'regression' | 'classification'): TrainSettings {
+export function trainSettingsFromFlags(flags: Flags, task: Task): TrainSettings {
   const s: TrainSettings = { ...DEFAULT_TRAIN_SETTINGS };
   if (task === 'classification') Object.assign(s, { loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  // A detector logs its loss only: mAP is what its evaluation measures.
+  if (task === 'detection') Object.assign(s, { loss: 'gridDetection', metrics: [] });
   const set = <K extends keyof TrainSettings>(k: K, v: TrainSettings[K] | undefined) => v !== undefined && (s[k] = v);
   set('epochs', num(flags, 'epochs'));
   set('batchSize', num(flags, 'batch-size'));
@@ -253,11 +255,17 @@ export async function cmdEvaluate(core: Core, flags: Flags, out: Output): Promis
   const api = apiOf(core);
   const run = await pickRun(api, flags);
   const e = await api.evaluation.run({ runId: run.id });
+  const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(1)}%`);
   out.result(e, () =>
     e.task === 'regression'
       ? `Run '${run.name}' on ${e.count} test samples: MAE ${e.mae.toFixed(4)}, RMSE ${e.rmse.toFixed(4)} (${e.target} units)`
-      : `Run '${run.name}' on ${e.count} test samples: accuracy ${(e.accuracy * 100).toFixed(2)}%\n` +
-        e.classes.map((c, i) => `  ${c.padEnd(12)} ${e.confusion[i]!.join(' ')}`).join('\n'),
+      : e.task === 'detection'
+        ? `Run '${run.name}' on ${e.count} test images (${e.groundTruths} boxes): mAP@0.5 ${pct(e.map50)}, mAP@0.5:0.95 ${pct(e.map)}, ` +
+          (e.bestF1 ? `best F1 ${e.bestF1.f1.toFixed(3)} at threshold ${e.bestF1.threshold.toFixed(3)}` : 'no detections') +
+          '\n' +
+          e.perClass.map((c) => `  ${c.className.padEnd(12)} AP@0.5 ${pct(c.ap50)}  AP ${pct(c.ap)}  ${c.groundTruths} boxes, ${c.detections} detections`).join('\n')
+        : `Run '${run.name}' on ${e.count} test samples: accuracy ${(e.accuracy * 100).toFixed(2)}%\n` +
+          e.classes.map((c, i) => `  ${c.padEnd(12)} ${e.confusion[i]!.join(' ')}`).join('\n'),
   );
 }
 

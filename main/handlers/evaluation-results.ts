@@ -1,6 +1,6 @@
 /**
  * Turns what the trainer predicted on the test split into the stored evaluation: the metrics,
- * the curves and the gallery's bounded samples. Also brings evaluations saved by an older
+ * the curves and the gallery's bounded samples (a detector's: detection-evaluation.ts). Also brings evaluations saved by an older
  * Layerbench up to date with what can be derived from what they kept.
  */
 import {
@@ -19,6 +19,7 @@ import {
 import { asProbabilities, oneVsRestCurves } from '../../shared/metrics/curves.js';
 import { keepPerCell, roundProbability, topK, type GallerySamples } from '../../shared/evaluation-gallery.js';
 import type { EvaluationOutput } from '../jobs/messages.js';
+import { AppError } from '../../shared/errors.js';
 
 const MAX_PLOT_POINTS = 50_000;
 const HISTOGRAM_BINS = 40;
@@ -31,6 +32,7 @@ function thin<T>(a: T[], max: number): T[] {
 }
 
 export function toEvaluation(runId: string, o: EvaluationOutput, opts: { timeSeries?: boolean } = {}): StoredEvaluation {
+  if (o.task === 'detection') throw new AppError('INTERNAL', "A detector's evaluation needs its test boxes: toDetectionEvaluation makes it.");
   if (o.task === 'classification') {
     const classes = o.classes ?? [];
     const confusion = confusionMatrix(o.actual, o.predicted, classes.length);
@@ -95,7 +97,8 @@ function gallerySamples(o: EvaluationOutput, probabilities: number[][]): Gallery
  * (or its unthinned values) still give.
  */
 export function publicEvaluation(stored: StoredEvaluation): Evaluation {
-  const { samples: _samples, ...e } = stored;
+  const { samples: _samples, detectionSamples: _boxes, ...e } = stored;
+  if (e.task === 'detection') return e;
   if (e.task === 'classification') {
     if (e.perClass && e.confusedPairs) return e;
     return { ...e, ...perClassMetrics(e.confusion), confusedPairs: mostConfused(e.confusion, 5) };

@@ -9,6 +9,8 @@ import { imageShapeOf, prepareImageData } from './image-data.js';
 import type { TrainingData, WeightArtifacts } from '../jobs/messages.js';
 import { publicEvaluation, toEvaluation } from './evaluation-results.js';
 import { galleryPage } from './evaluation-gallery.js';
+import { toDetectionEvaluation } from './detection-evaluation.js';
+import { detectionImagesPage } from './detection-images.js';
 
 /**
  * Runs the evaluation in a trainer process. The backend the run trained on gives the same numbers;
@@ -33,7 +35,9 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
       // Image datasets: the test split decoded at the run's Input shape (image-data.ts), from the cache when unchanged.
       if (any.kind === 'images') {
         const { data: images } = await prepareImageData(ctx, store, any, imageShapeOf(run.graph), ['test']);
-        const stored = toEvaluation(runId, (await evaluateOn(ctx, run, images, weights)).output);
+        const { output } = await evaluateOn(ctx, run, images, weights);
+        // A detector's test boxes are the confirmed ones now, as the Label view shows them.
+        const stored = output.task === 'detection' && images.detection ? toDetectionEvaluation(runId, output, images.detection.truths) : toEvaluation(runId, output);
         store.saveEvaluation(runId, stored);
         return publicEvaluation(stored);
       }
@@ -55,6 +59,9 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
     },
     async items(req) {
       return galleryPage(ctx.requireStore(), req);
+    },
+    async detectionImages(req) {
+      return detectionImagesPage(ctx.requireStore(), req);
     },
   };
 }

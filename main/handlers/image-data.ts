@@ -17,14 +17,19 @@ import { prepareTrainingImages, type PreparedSplit, type TrainingImage } from '.
 import type { ImageDataSource } from '../jobs/messages.js';
 import type { ProjectStore } from '../store/index.js';
 import type { CoreContext } from '../core.js';
+import { checkDetectionTrainable, detectionImagesForTraining, detectionPrepNote, type DetectionImages } from './detection-data.js';
 
 /** As the Label view's Split button starts: seed 42, 10 % validation, 20 % test. */
 export const DEFAULT_IMAGE_SPLIT = { seed: 42, validationFraction: 0.1, testFraction: 0.2 };
 const PROGRESS_MS = 100;
 const NAMED_SKIPS = 5;
 
-/** The dataset's layout for a classifier; throws when it cannot train one yet (no image with a class, one class only). */
+/** The dataset's layout for a classifier (or a detector); throws when it cannot train one yet (no image with a class, one class only; no confirmed box). */
 export function trainableImageLayout(store: ProjectStore, d: ImageDataset): FeatureLayout {
+  if (d.config.task === 'detection') {
+    checkDetectionTrainable(store, d);
+    return imageLayout(d, store.images.classes(d.id).map((c) => c.name));
+  }
   const problem = imageClassificationProblem(d.name, store.images.stats(d.id));
   if (problem) throw new AppError('LABEL_INVALID', problem, { datasetId: d.id });
   return imageLayout(d, store.images.classes(d.id).map((c) => c.name));
@@ -73,10 +78,12 @@ export async function prepareImageData(
   d: ImageDataset,
   shape: [number, number, number],
   splits: Split[],
-  opts: { runId?: string; signal?: AbortSignal; images?: ReturnType<typeof imagesForTraining> } = {},
+  opts: { runId?: string; signal?: AbortSignal; images?: ReturnType<typeof imagesForTraining> | DetectionImages } = {},
 ): Promise<{ data: ImageDataSource; prep: Record<string, unknown> }> {
   // 70,000 rows take a good part of a second to read: a caller that has them passes them.
-  const { images, classes, unlabelled } = opts.images ?? imagesForTraining(store, d);
+  const chosen = opts.images ?? (d.config.task === 'detection' ? detectionImagesForTraining(store, d) : imagesForTraining(store, d));
+  const { images, classes, unlabelled } = chosen;
+  const detection = 'truths' in chosen ? (chosen as DetectionImages) : null;
   let last = 0;
   const skippedFiles: string[] = [];
   const emit = (p: { images: number; total: number; skipped: number }, done: boolean) => {
@@ -108,7 +115,13 @@ export async function prepareImageData(
     shape,
     classes,
     splits: Object.fromEntries(splits.flatMap((s) => (prepared[s] ? [[s, { file: prepared[s].file, count: prepared[s].count, labels: prepared[s].labels, itemIds: prepared[s].itemIds }]] : []))),
+    ...(detection ? { detection: { truths: detection.truths } } : {}),
   };
   const counts = Object.fromEntries(splits.map((s) => [s, prepared[s]?.count ?? 0]));
-  return { data, prep: { images: { shape, classes, counts, unlabelled, skipped: skipped.length, skippedFiles: skipped.slice(0, 50) } } };
+  const note = detection ? detectionPrepNote(detection) : null;
+  const summary = { shape, classes, counts, unlabelled, skipped: skipped.length, skippedFiles: skipped.slice(0, 50) };
+  return {
+    data,
+    prep: { images: detection ? { ...summary, task: 'detection', negatives: detection.negatives, ...(note ? { note } : {}) } : summary },
+  };
 }

@@ -13,6 +13,8 @@ import type { PrepareData } from '../jobs/training.js';
 import type { ImageDataset } from '../../shared/dataset.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import { nextRunNumber } from '../../shared/runs.js';
+import type { TrainSettings } from '../../shared/training.js';
+import { detectionImagesForTraining } from './detection-data.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
   // Which backends load does not change while the app runs; probing costs a process start.
@@ -30,6 +32,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
         throw new AppError('GRAPH_INVALID', `The model has ${analysis.problems.length} problem(s): ${analysis.problems.map((p) => p.message).join('; ')}`);
       if (any.kind === 'images' && imageLayout) {
         checkModelFitsData(graph, imageLayout.inputs, imageLayout.outputUnits, settings.loss, imageLayout.task);
+        if (imageLayout.task === 'detection') checkDetectorSettings(settings);
         const n = nextRunNumber(store.listRuns());
         const id = ctx.newId();
         return ctx.training.start(store, { id, name: name ?? `Run ${n}`, datasetId, graph, settings, data: imageRunData(ctx, store, any, graph, id) });
@@ -107,7 +110,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
 /** An image run's data: every split decoded at the graph's Input shape (or read from the cache) while the trainer starts. */
 function imageRunData(ctx: CoreContext, store: ProjectStore, d: ImageDataset, graph: ModelGraph, runId: string): PrepareData {
   const shape = imageShapeOf(graph);
-  const chosen = imagesForTraining(store, d, { keepSplit: true });
+  const chosen = d.config.task === 'detection' ? detectionImagesForTraining(store, d, { keepSplit: true }) : imagesForTraining(store, d, { keepSplit: true });
   if (!chosen.images.some((i) => i.split === 'train'))
     throw new AppError('LABEL_INVALID', `Dataset '${d.name}' has no labelled image in the train split: split it again (Data view) so some images train.`);
   return (signal) => prepareImageData(ctx, store, d, shape, ['train', 'validation', 'test'], { runId, signal, images: chosen });
@@ -130,4 +133,22 @@ function resumePoint(store: ProjectStore, run: Run, from: 'latest' | 'best'): { 
   const latest = [last, best].filter((c) => c !== null).sort((a, b) => b.epoch - a.epoch)[0];
   if (!latest) throw new AppError('NOT_FOUND', `${run.name} kept no weights to resume from: it ended before finishing an epoch.`);
   return { weights: latest.weights, epoch: latest.epoch + 1 };
+}
+
+/**
+ * A detector logs its loss only (accuracy, MAE and MSE over grid cells would mean nothing), and
+ * is not flipped or shifted: those move the objects but not their boxes.
+ */
+function checkDetectorSettings(settings: TrainSettings): void {
+  if (settings.metrics.length > 0)
+    throw new AppError(
+      'INVALID_REQUEST',
+      `A detector logs its loss only; this run asks for ${settings.metrics.join(', ')}. Leave the metrics empty: mAP is measured when the run is evaluated.`,
+    );
+  const a = settings.augmentation;
+  if (a && (a.flip || (a.shift ?? 0) > 0))
+    throw new AppError(
+      'INVALID_REQUEST',
+      `A detector trains without flip and shift augmentation (they move the objects but not their boxes); this run asks for ${[a.flip ? 'flip' : '', (a.shift ?? 0) > 0 ? `shift ${a.shift}` : ''].filter(Boolean).join(' and ')}. Brightness and contrast are fine.`,
+    );
 }

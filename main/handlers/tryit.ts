@@ -17,6 +17,8 @@ import type { PredictInput } from '../jobs/messages.js';
 import { decodeForTraining } from '../importers/images/ingest.js';
 import type { ProjectStore } from '../store/index.js';
 import type { CoreContext } from '../core.js';
+import sharp from 'sharp';
+import { DEFAULT_DETECTION_THRESHOLD, type DetectedBoxView } from '../../shared/detection.js';
 
 export function tryitHandlers(ctx: CoreContext): ApiHandlers['tryit'] {
   return {
@@ -33,13 +35,14 @@ export function tryitHandlers(ctx: CoreContext): ApiHandlers['tryit'] {
       const outputs = await runModel(ctx, store, run, { kind: 'table', preprocessing: pre, samples: [cells] });
       return toPrediction(pre, outputs[0] ?? [], filled);
     },
-    async predictImages({ runId, images }) {
+    async predictImages({ runId, images, threshold }) {
       const store = ctx.requireStore();
       const { form, run } = buildForm(store, runId);
       if (form.kind === 'table') throw new AppError('INVALID_REQUEST', `${run.name} reads rows of a table; give it a row, not images.`, { runId });
       if (form.kind !== 'images') throw new AppError('RUN_NOT_FINISHED', form.reason, { runId });
       const decoded = await decodeImages(store.cacheDir, images, form.shape);
       const ok = decoded.filter((d) => d.pixels);
+      if (form.detector) return detectImages(decoded, form.classes, threshold ?? form.detector.threshold, (input) => runModel(ctx, store, run, input, true), form.shape);
       const outputs = ok.length
         ? await runModel(ctx, store, run, { kind: 'images', shape: form.shape, pixels: concatBytes(ok.map((d) => d.pixels!)), count: ok.length })
         : [];
@@ -53,8 +56,10 @@ export function tryitHandlers(ctx: CoreContext): ApiHandlers['tryit'] {
   };
 }
 
-/** The run's model on the input, in a trainer process: raw outputs, one array per sample. */
-async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, input: PredictInput): Promise<number[][]> {
+/** The run's model on the input, in a trainer process: raw outputs, one array per sample (or a detector's boxes). */
+async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, input: PredictInput): Promise<number[][]>;
+async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, input: PredictInput, detector: true): Promise<DetectedBoxView[][]>;
+async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, input: PredictInput, detector = false): Promise<number[][] | DetectedBoxView[][]> {
   const weights = store.getWeights(run.id);
   if (!weights) throw new AppError('RUN_NOT_FINISHED', `Run '${run.name}' has no trained weights (status: ${run.status}).`, { runId: run.id });
   const call = (backend: BackendChoice) => callWorker(ctx.spawn, ctx.opts.workerEntry, { type: 'predict', weights, input, backend }, 'predicted');
@@ -63,7 +68,44 @@ async function runModel(ctx: CoreContext, store: ProjectStore, run: RunSummary, 
     if (e instanceof AppError && e.code === 'BACKEND_UNAVAILABLE') return call('auto');
     throw e;
   });
+  if (detector) {
+    if (!r.detections) throw new AppError('INTERNAL', 'The trainer answered a detector with no boxes.');
+    return r.detections;
+  }
   return r.outputs;
+}
+
+/**
+ * A detector tried on images: the trainer decodes its grid as evaluation does (gridDetections),
+ * in each image's own pixels, keeping boxes scoring at least `threshold`.
+ */
+async function detectImages(
+  decoded: Decoded[],
+  classes: string[],
+  threshold: number,
+  run: (input: PredictInput) => Promise<DetectedBoxView[][]>,
+  shape: [number, number, number],
+): Promise<TryImageResult[]> {
+  const ok = decoded.filter((d) => d.pixels);
+  const sizes = ok.map((d) => d.size!);
+  const found = ok.length ? await run({ kind: 'images', shape, pixels: concatBytes(ok.map((d) => d.pixels!)), count: ok.length, detect: { sizes, minScore: threshold } }) : [];
+  let k = 0;
+  return decoded.map((d): TryImageResult => {
+    if (!d.pixels) return { name: d.name, error: d.error ?? 'could not be read' };
+    const boxes = found[k++] ?? [];
+    return {
+      name: d.name,
+      detection: { ...d.size!, boxes: boxes.map((b) => ({ x: b.x, y: b.y, w: b.w, h: b.h, label: classes[b.classIndex] ?? `class ${b.classIndex}`, score: b.score })) },
+    };
+  });
+}
+
+interface Decoded {
+  name: string;
+  pixels?: Uint8Array;
+  /** The image's own size after EXIF rotation: a detector's boxes are given in it. */
+  size?: { width: number; height: number };
+  error?: string;
 }
 
 /**
@@ -74,15 +116,19 @@ async function decodeImages(
   cacheDir: string,
   images: { name: string; data: string }[],
   shape: [number, number, number],
-): Promise<{ name: string; pixels?: Uint8Array; error?: string }[]> {
+): Promise<Decoded[]> {
   const dir = path.join(cacheDir, 'tryit');
   await fsp.mkdir(dir, { recursive: true });
-  const out: { name: string; pixels?: Uint8Array; error?: string }[] = [];
+  const out: Decoded[] = [];
   for (const image of images) {
     const file = path.join(dir, randomUUID());
     try {
       await fsp.writeFile(file, Buffer.from(image.data, 'base64'));
-      out.push({ name: image.name, pixels: await decodeForTraining(file, { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 }) });
+      const pixels = await decodeForTraining(file, { height: shape[0], width: shape[1], channels: shape[2] as 1 | 3 });
+      const meta = await sharp(file).metadata();
+      const turned = (meta.orientation ?? 1) >= 5;
+      const size = { width: (turned ? meta.height : meta.width) ?? shape[1], height: (turned ? meta.width : meta.height) ?? shape[0] };
+      out.push({ name: image.name, pixels, size });
     } catch (e) {
       const reason = (e as Error).message.replace(/^Input (file|buffer) (contains|has) /, '');
       out.push({ name: image.name, error: `${image.name} could not be read as an image (${reason}).` });
@@ -116,12 +162,18 @@ export function buildForm(store: ProjectStore, runId: string): Built {
   const unavailable = (reason: string): Built => ({ form: { kind: 'unavailable', runId, runName: run.name, reason }, run, pre: null });
   if (!run.hasWeights) return unavailable(`${run.name} has no trained weights (status: ${run.status}); try a run that finished at least one epoch.`);
   const dataset = store.getDataset(run.datasetId);
-  const prep = store.getRunPrep(runId) as { preprocessing?: Preprocessing | { images?: { shape: [number, number, number]; classes: string[] } } } | null;
+  const prep = store.getRunPrep(runId) as { preprocessing?: Preprocessing | { images?: { shape: [number, number, number]; classes: string[]; task?: 'detection' } } } | null;
   const noPrep = unavailable(`${run.name} kept no record of how it prepared its data, so its inputs cannot be rebuilt.`);
   if (dataset.kind !== 'tabular') {
     const images = prep?.preprocessing && 'images' in prep.preprocessing ? prep.preprocessing.images : undefined;
     if (!images) return noPrep;
-    return { form: { kind: 'images', runId, runName: run.name, shape: images.shape, classes: images.classes }, run, pre: null };
+    const form: TryForm = { kind: 'images', runId, runName: run.name, shape: images.shape, classes: images.classes };
+    // A detector's slider starts at its evaluation's F1-optimal threshold.
+    if (images.task === 'detection') {
+      const e = store.getEvaluation(runId);
+      form.detector = { threshold: e?.task === 'detection' ? e.threshold : DEFAULT_DETECTION_THRESHOLD };
+    }
+    return { form, run, pre: null };
   }
   const pre = prep?.preprocessing && 'features' in prep.preprocessing ? prep.preprocessing : undefined;
   if (!pre) return noPrep;

@@ -2,6 +2,8 @@
 import type { CsvProfile, DatasetConfig } from '../../shared/dataset.js';
 import type { SerializedError } from '../../shared/errors.js';
 import type { ModelGraph } from '../../shared/graph.js';
+import type { BoxGeometry } from '../../shared/images.js';
+import type { DetectedBoxView } from '../../shared/detection.js';
 import type { Proposal as ProposedBox } from '../engine/detector/types.js';
 import type { BackendChoice, BackendInfo, EarlyStoppingReport, TrainSettings, TrainingProgress } from '../../shared/training.js';
 
@@ -26,14 +28,26 @@ export interface ImageDataSource {
   shape: [number, number, number];
   classes: string[];
   splits: Partial<Record<'train' | 'validation' | 'test', { file: string; count: number; labels: number[]; itemIds: number[] }>>;
+  /** A detector's dataset: each image's size and confirmed boxes, which the trainer encodes for the model's grid. */
+  detection?: { truths: DetectionTruths };
 }
+
+/** By item id: the image's size (after EXIF rotation) and its confirmed boxes in its pixels, class by index. */
+export type DetectionTruths = Record<number, { width: number; height: number; boxes: { classIndex: number; box: BoxGeometry }[] }>;
 
 export type TrainingData = DataSource | ImageDataSource;
 
 /** What try-it predicts on: rows of raw cells per sample, or `count` images of shape's bytes, image after image. */
 export type PredictInput =
   | { kind: 'table'; preprocessing: unknown; samples: string[][][] }
-  | { kind: 'images'; shape: [number, number, number]; pixels: Uint8Array; count: number };
+  | {
+      kind: 'images';
+      shape: [number, number, number];
+      pixels: Uint8Array;
+      count: number;
+      /** A detector: answer with each image's boxes scoring at least minScore, in its own size (gridDetections). */
+      detect?: { sizes: { width: number; height: number }[]; minScore: number };
+    };
 
 export type ToWorker =
   | {
@@ -60,7 +74,7 @@ export type ToWorker =
 export type { Proposal as ProposedBox } from '../engine/detector/types.js';
 
 export interface EvaluationOutput {
-  task: 'regression' | 'classification';
+  task: 'regression' | 'classification' | 'detection';
   /** Regression: values in original units. Classification: class indices. */
   actual: number[];
   predicted: number[];
@@ -72,6 +86,8 @@ export interface EvaluationOutput {
   probabilities?: number[][];
   /** Image datasets: the image item of each test sample (tables use `rows`). */
   itemIds?: number[];
+  /** Detection: each test image's detections (score ≥ DETECTION_SCORE_FLOOR, after NMS), in its own pixels, in `itemIds` order. */
+  detections?: DetectedBoxView[][];
 }
 
 /** A batch of one model input or output: row-major values with their shape (batch first). */
@@ -105,7 +121,7 @@ export type FromWorker =
   | { type: 'probed'; info: BackendInfo }
   | { type: 'parityOutputs'; outputs: ParityTensor[]; reloaded?: ParityTensor[] }
   /** The model's raw outputs, one array per sample (scaled regression value, or class probabilities). */
-  | { type: 'predicted'; outputs: number[][] }
+  | { type: 'predicted'; outputs: number[][]; detections?: DetectedBoxView[][] }
   /** One image pre-labelled (an empty list: the detector found nothing there). */
   | { type: 'proposals'; itemId: number; proposals: ProposedBox[]; error?: string }
   | { type: 'prelabelled'; images: number }

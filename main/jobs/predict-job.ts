@@ -12,6 +12,7 @@ import { loadFromArtifacts } from '../engine/artifacts.js';
 import { predict } from '../engine/predict.js';
 import { gather } from '../engine/train-step.js';
 import { AppError } from '../../shared/errors.js';
+import { gridDetections } from '../engine/detector/grid-detections.js';
 
 type Send = (m: FromWorker) => void;
 type Model = Awaited<ReturnType<typeof loadFromArtifacts>>;
@@ -23,6 +24,13 @@ export async function runPredict(m: Extract<ToWorker, { type: 'predict' }>, send
     const shapes = model.inputs.map((input) => input.shape.slice(1) as number[]);
     const { xs, count } = m.input.kind === 'table' ? tableInputs(model, m.input) : imageInputs(shapes, m.input);
     const out = predict(tf, model, xs, count, shapes);
+    if (m.input.kind === 'images' && m.input.detect) {
+      const { sizes, minScore } = m.input.detect;
+      const [rows, cols, depth] = model.outputs[0]!.shape.slice(1) as number[];
+      const grid = { values: out, rows: rows!, cols: cols!, depth: depth!, inputHeight: m.input.shape[0], inputWidth: m.input.shape[1] };
+      send({ type: 'predicted', outputs: [], detections: gridDetections(grid, sizes, minScore) });
+      return;
+    }
     const units = out.length / count;
     send({ type: 'predicted', outputs: Array.from({ length: count }, (_, i) => Array.from(out.subarray(i * units, (i + 1) * units))) });
   } finally {

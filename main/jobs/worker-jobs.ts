@@ -14,6 +14,8 @@ import { checkModelFitsData, type InputFeed } from './model-fit.js';
 import { loadImageSplit } from './image-data.js';
 import type { ImageDataSource } from './messages.js';
 import { IMAGE_INPUT_NAME } from '../../shared/image-layout.js';
+import type { ModelGraph } from '../../shared/graph.js';
+import { detectTestImages, gridShapeOf, gridTargets } from './detection-job.js';
 
 type Send = (m: FromWorker) => void;
 
@@ -32,13 +34,14 @@ export async function runTrain(
   const threads = threadsForModel(analyzeGraph(m.graph).flopsPerSample, m.settings.batchSize);
   const { tf, info } = await loadBackend(m.settings.backend, undefined, { wasmThreads: threads });
   send({ type: 'backend', info });
-  const data = m.data.kind === 'images' ? await imageTrainingData(m.data) : await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
+  const data = m.data.kind === 'images' ? await imageTrainingData(m.data, m.graph) : await prepareTabular(m.data.csvPath, m.data.profile, m.data.config);
   send({
     type: 'prepared',
     preprocessing: data.pre,
     counts: { train: data.train.count, validation: data.validation.count, test: data.test.count },
   });
-  const feeds = checkModelFitsData(m.graph, data.inputs, data.outputUnits);
+  const target = 'target' in data ? data.target : undefined;
+  const feeds = checkModelFitsData(m.graph, data.inputs, data.outputUnits, undefined, target ? 'detection' : undefined);
   if (data.train.count === 0) throw new AppError('CSV_BAD_CONFIG', 'The training split is empty: check the split settings.');
   // Every layer's initial weights follow from the run's seed, so the same settings give the same run;
   // a resumed run starts from the weights it was resumed from.
@@ -51,7 +54,9 @@ export async function runTrain(
       train: feed(data.train, feeds),
       validation: data.validation.count > 0 ? feed(data.validation, feeds) : undefined,
       inputShapes: feeds.map((f) => f.shape),
-      outputUnits: data.outputUnits,
+      // A detector's target is a grid per image: outputUnits counts its values.
+      outputUnits: target ? target.units : data.outputUnits,
+      ...(target ? { targetShape: target.shape } : {}),
     },
     m.settings,
     {
@@ -150,18 +155,31 @@ export async function runEvaluate(m: Extract<ToWorker, { type: 'evaluate' }>, se
   });
 }
 
-/** An image dataset as the training loop takes it: bytes per split (scaled per batch), one-hot labels, one image input. */
-async function imageTrainingData(data: ImageDataSource) {
+/**
+ * An image dataset as the training loop takes it: bytes per split (scaled per batch), one image
+ * input, and one-hot labels, or for a detector grid targets at the graph's output rows × cols.
+ */
+async function imageTrainingData(data: ImageDataSource, graph: ModelGraph) {
   const [train, validation] = await Promise.all([loadImageSplit(data, 'train'), loadImageSplit(data, 'validation')]);
   if (train.count === 0) throw new AppError('TRAINING_FAILED', 'No image could be used for training: the training split is empty (see the images skipped).');
-  return {
-    pre: { images: { shape: data.shape, classes: data.classes } },
-    train,
-    validation,
+  const common = {
     test: { count: data.splits.test?.count ?? 0 },
     inputs: [{ name: IMAGE_INPUT_NAME, shape: [...data.shape], image: true as const }],
-    outputUnits: data.classes.length,
   };
+  if (data.detection) {
+    const a = analyzeGraph(graph);
+    const grid = gridShapeOf(a.nodes[a.outputs[0] ?? '']?.outputShape ?? [], data.classes.length);
+    const { truths } = data.detection;
+    return {
+      ...common,
+      pre: { images: { shape: data.shape, classes: data.classes, task: 'detection', grid } },
+      train: { ...train, y: gridTargets(train, truths, grid) },
+      validation: { ...validation, y: gridTargets(validation, truths, grid) },
+      outputUnits: grid[2],
+      target: { units: grid[0] * grid[1] * grid[2], shape: grid },
+    };
+  }
+  return { ...common, pre: { images: { shape: data.shape, classes: data.classes } }, train, validation, outputUnits: data.classes.length };
 }
 
 /** Predicts the test images in chunks (bytes scaled to floats chunk by chunk), with each sample's class probabilities and image id. */
@@ -173,6 +191,12 @@ async function runEvaluateImages(m: Extract<ToWorker, { type: 'evaluate' }>, dat
   const shape = model.inputs[0]!.shape.slice(1) as number[];
   if (model.inputs.length !== 1 || shape.join('x') !== data.shape.join('x'))
     throw new AppError('GRAPH_INVALID', `The trained model takes ${model.inputs.map((i) => `[${i.shape.slice(1).join(', ')}]`).join(' + ')}; the images were prepared as [${data.shape.join(', ')}].`);
+  if (data.detection) {
+    const detections = detectTestImages(tf, model, test, data.detection.truths, data.classes.length);
+    model.dispose();
+    send({ type: 'evaluated', output: { task: 'detection', actual: [], predicted: [], rows: [], classes: data.classes, target: 'boxes', itemIds: test.itemIds, detections } });
+    return;
+  }
   const units = data.classes.length;
   const size = shape.reduce((a, b) => a * b, 1);
   const CHUNK = 1024;
