@@ -4,6 +4,7 @@
  * the Python export: a classifier's images as training decoded them (the decode cache, through
  * image-data.ts), a detector's images and confirmed boxes for COCO, each image in its split.
  */
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import type { Run } from '../../shared/training.js';
 import type { Split } from '../../shared/images.js';
@@ -14,6 +15,8 @@ import type { ImageArraysExport, GridDetector } from '../export/python/index.js'
 import type { ExportableDataset } from '../export/dataset/index.js';
 import { DEFAULT_IMAGE_SPLIT, imageShapeOf, imagesForTraining, prepareImageData } from './image-data.js';
 import type { CoreContext } from '../core.js';
+import type { Samples } from './export-parity.js';
+import { PARITY_SAMPLES } from './export-samples.js';
 
 type Store = ReturnType<CoreContext['requireStore']>;
 
@@ -55,6 +58,28 @@ export async function imageArraysExport(ctx: CoreContext, store: Store, run: Run
     names: new Map(images.images.map((i) => [i.id, i.relPath])),
     preprocessing: imagePreprocessing(shape),
   };
+}
+
+/** Up to PARITY_SAMPLES test images (else validation, else train) as the model sees them (bytes / 255), for the parity checks. */
+export async function imageSamples(ctx: CoreContext, store: Store, run: Run): Promise<Samples> {
+  const d = store.getImageDataset(run.datasetId);
+  const shape = imageShapeOf(run.graph);
+  const images = imagesForTraining(store, d);
+  const split = (['test', 'validation', 'train'] as const).find((s) => images.images.some((i) => i.split === s));
+  if (!split) throw new Error('the dataset has no labelled image');
+  const { data } = await prepareImageData(ctx, store, d, shape, [split], { images });
+  const cached = data.splits[split]!;
+  const n = Math.min(PARITY_SAMPLES, cached.count);
+  const size = shape[0] * shape[1] * shape[2];
+  const fh = await fsp.open(cached.file, 'r');
+  const bytes = new Uint8Array(n * size);
+  try {
+    await fh.read(bytes, 0, bytes.length, 0);
+  } finally {
+    await fh.close();
+  }
+  const input = run.graph.nodes.find((x) => x.id === analyzeGraph(run.graph).inputs[0])!;
+  return { source: 'test split', inputs: [{ name: input.name, shape: [n, ...shape], values: Float32Array.from(bytes, (v) => v / 255) }] };
 }
 
 /**

@@ -15,7 +15,7 @@ import { onnxSupport, writeOnnxModel } from '../export/onnx/index.js';
 import { pythonSupport, writePythonExport, type PythonDataSummary, type PythonExportInput } from '../export/python/index.js';
 import { writeExportReport } from '../export/report.js';
 import { preparedData, reportSubject, sampleInputs, tabularExport } from './export-samples.js';
-import { detectionCocoExport, imageArraysExport, imageModelMetadata } from './export-images.js';
+import { detectionCocoExport, imageArraysExport, imageModelMetadata, imageSamples } from './export-images.js';
 import { kerasParity, onnxParity, tfjsParity, torchParity } from './export-parity.js';
 
 /** The report's line on what data/ holds. */
@@ -45,7 +45,10 @@ export function exportHandlers(ctx: CoreContext): ApiHandlers['export'] {
     const out = path.resolve(dir ?? path.join(store.dir, 'exports', `${safeName(run.name)}-${format}`));
     const data = await preparedData(store, run).catch(() => null);
     const written = await write({ out, name: safeName(run.name), run, weights, data });
-    const checks = await written.parity(sampleInputs(run.graph, data));
+    // An image run is compared on its own test images (decoded as training decoded them), else on seeded random ones.
+    const image = store.getDataset(run.datasetId).kind === 'images';
+    const samples = image ? await imageSamples(ctx, store, run).catch(() => sampleInputs(run.graph, null)) : sampleInputs(run.graph, data);
+    const checks = await written.parity(samples);
     const subject = { ...reportSubject(store, run, format, data, imageModelMetadata(store, run)), ...(written.data ? { data: written.data } : {}) };
     const files = written.files;
     const { report, files: reportFiles } = await writeExportReport(out, subject, checks, files);
