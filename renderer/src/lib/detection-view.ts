@@ -106,9 +106,12 @@ export function fmtScore(score: number): string {
 export const VERDICT_COLORS = { tp: '#16a34a', fp: '#dc2626', miss: '#ea580c' } as const;
 export const VERDICT_NAMES = { tp: 'true positive', fp: 'false positive', miss: 'missed' } as const;
 
+/** A thumbnail tags at most this many false positives (the best-scoring): more would hide the image. */
+export const THUMB_TAGS = 3;
+
 /**
- * A judged image's boxes as drawn: thumbnails tag only false positives (with their score, what
- * the threshold is compared with); the large view tags every box with its class as well.
+ * A judged image's boxes as drawn: thumbnails tag only their best-scoring false positives (with
+ * the score, what the threshold is compared with); the large view tags every box with its class.
  */
 export function verdictBoxes(
   boxes: DetectionImageView['boxes'],
@@ -117,12 +120,18 @@ export function verdictBoxes(
 ): { x: number; y: number; w: number; h: number; color: string; dashed: boolean; tag?: string; kind: BoxVerdict }[] {
   // Misses first, so detections are drawn over the truths they missed.
   const order = [...boxes].sort((a, b) => Number(b.verdict === 'miss') - Number(a.verdict === 'miss'));
+  const tagged = new Set(
+    boxes
+      .filter((b) => b.verdict === 'fp')
+      .sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
+      .slice(0, THUMB_TAGS),
+  );
   return order.map((b) => {
     const name = classes[b.classIndex] ?? `class ${b.classIndex}`;
     const score = b.score === undefined ? '' : fmtScore(b.score);
     let tag: string | undefined;
     if (detail === 'full') tag = b.verdict === 'miss' ? `${name} · missed` : `${name} ${score}`;
-    else if (b.verdict === 'fp') tag = score;
+    else if (tagged.has(b)) tag = score;
     return { x: b.x, y: b.y, w: b.w, h: b.h, color: VERDICT_COLORS[b.verdict], dashed: b.verdict === 'miss', ...(tag ? { tag } : {}), kind: b.verdict };
   });
 }

@@ -113,6 +113,13 @@ describe('verdictBoxes', () => {
     expect(drawn[2]).toMatchObject({ color: VERDICT_COLORS.fp, tag: '0.40' });
   });
 
+  it('tags only the best-scoring false positives on a thumbnail, so a noisy detector does not hide the image', () => {
+    const many = Array.from({ length: 8 }, (_, k) => ({ x: k, y: 0, w: 4, h: 4, classIndex: 0, verdict: 'fp' as const, score: (k + 1) / 10 }));
+    const tags = verdictBoxes(many, ['cat'], 'thumb').map((b) => b.tag).filter(Boolean);
+    expect(tags).toEqual(['0.60', '0.70', '0.80']);
+    expect(verdictBoxes(many, ['cat'], 'full').every((b) => b.tag)).toBe(true);
+  });
+
   it('tags every box with its class in the large view', () => {
     expect(verdictBoxes(boxes, ['cat', 'dog'], 'full').map((b) => b.tag)).toEqual(['dog · missed', 'cat 0.91', 'dog 0.40']);
   });
