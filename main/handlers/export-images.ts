@@ -2,27 +2,33 @@
  * What the exports of an image run take from the project: its classes (as it trained), the
  * metadata saying how to feed and read the model (main/export/metadata.ts), and its dataset for
  * the Python export: a classifier's images as training decoded them (the decode cache, through
- * image-data.ts), a detector's images and confirmed boxes for COCO, each image in its split.
+ * image-data.ts), a detector's images and confirmed boxes for COCO (detection-data.ts), each
+ * image in the split its training gave it.
  */
 import { promises as fsp } from 'node:fs';
-import path from 'node:path';
 import type { Run } from '../../shared/training.js';
-import type { Split } from '../../shared/images.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
-import { stratifiedSplit } from '../../shared/labels-split.js';
 import { detectorMetadata, imageClassifierMetadata, imagePreprocessing, type DetectorMetadata, type ImageModelMetadata } from '../export/metadata.js';
 import type { ImageArraysExport, GridDetector } from '../export/python/index.js';
 import type { ExportableDataset } from '../export/dataset/index.js';
-import { DEFAULT_IMAGE_SPLIT, imageShapeOf, imagesForTraining, prepareImageData } from './image-data.js';
+import { imageShapeOf, imagesForTraining, prepareImageData } from './image-data.js';
+import { detectionImagesForTraining } from './detection-data.js';
 import type { CoreContext } from '../core.js';
 import type { Samples } from './export-parity.js';
 import { PARITY_SAMPLES } from './export-samples.js';
 
 type Store = ReturnType<CoreContext['requireStore']>;
 
-/** A detector trains with the grid loss; any other image run is a classifier. */
-export function isDetectionRun(run: Run): boolean {
-  return run.settings.loss === 'gridDetection';
+/** A detector trains with the grid loss on a detection dataset; any other image run is a classifier. */
+export function isDetectionRun(store: Store, run: Run): boolean {
+  const d = store.getDataset(run.datasetId);
+  return run.settings.loss === 'gridDetection' || (d.kind === 'images' && d.config.task === 'detection');
+}
+
+/** The images the run's kind trains on, each in its split, as training chose them (image-data.ts, detection-data.ts). */
+function chosenImages(store: Store, run: Run) {
+  const d = store.getImageDataset(run.datasetId);
+  return isDetectionRun(store, run) ? detectionImagesForTraining(store, d) : imagesForTraining(store, d);
 }
 
 /** The classes the run trained with (its prep), else the dataset's classes now. */
@@ -41,7 +47,7 @@ function evaluatedThreshold(store: Store, run: Run): number | null {
 export function imageModelMetadata(store: Store, run: Run): ImageModelMetadata | null {
   if (store.getDataset(run.datasetId).kind !== 'images') return null;
   const classes = runClasses(store, run);
-  return isDetectionRun(run) ? detectorMetadata(run.graph, classes, evaluatedThreshold(store, run)) : imageClassifierMetadata(run.graph, classes);
+  return isDetectionRun(store, run) ? detectorMetadata(run.graph, classes, evaluatedThreshold(store, run)) : imageClassifierMetadata(run.graph, classes);
 }
 
 /** A classifier's images, decoded (or read from the cache) exactly as its training decoded them. */
@@ -64,9 +70,9 @@ export async function imageArraysExport(ctx: CoreContext, store: Store, run: Run
 export async function imageSamples(ctx: CoreContext, store: Store, run: Run): Promise<Samples> {
   const d = store.getImageDataset(run.datasetId);
   const shape = imageShapeOf(run.graph);
-  const images = imagesForTraining(store, d);
+  const images = chosenImages(store, run);
   const split = (['test', 'validation', 'train'] as const).find((s) => images.images.some((i) => i.split === s));
-  if (!split) throw new Error('the dataset has no labelled image');
+  if (!split) throw new Error('the dataset has no image to train on');
   const { data } = await prepareImageData(ctx, store, d, shape, [split], { images });
   const cached = data.splits[split]!;
   const n = Math.min(PARITY_SAMPLES, cached.count);
@@ -83,31 +89,33 @@ export async function imageSamples(ctx: CoreContext, store: Store, run: Run): Pr
 }
 
 /**
- * A detector's dataset for COCO: every image with its confirmed boxes (images without boxes are
- * negatives), classes in the run's order (boxes of a class the run did not know are left out).
- * An image without a split gets the seeded split the Label view's Split button would give it.
+ * A detector's dataset for COCO: the images its training takes (detection-data.ts: those with a
+ * confirmed box, and reviewed ones without as negatives), each in the split training gave it,
+ * with its confirmed boxes; classes in the run's order (a box of a class the run did not know is
+ * left out).
  */
 export function detectionCocoExport(store: Store, run: Run, meta: DetectorMetadata): { detector: GridDetector; coco: ExportableDataset } {
   const classes = meta.classes;
+  const chosen = detectionImagesForTraining(store, store.getImageDataset(run.datasetId));
   const byName = new Map(classes.map((c, i) => [c, i]));
-  const index = new Map(store.images.classes(run.datasetId).map((c) => [c.id, byName.get(c.name)]));
-  const rows = [...store.images.allWithBoxes(run.datasetId)];
-  const unsplit = rows.filter((r) => r.item.split === null).map((r) => ({ id: r.item.id, stratum: null }));
-  const drawn = unsplit.length ? stratifiedSplit(unsplit, DEFAULT_IMAGE_SPLIT) : new Map<number, Split>();
+  const toRun = chosen.classes.map((name) => byName.get(name));
   const coco: ExportableDataset = {
     classes,
-    images: rows.map(({ item, boxes }) => ({
-      mediaFile: path.join(store.mediaDir, `${item.sha256}${item.ext}`),
-      fileName: item.relPath,
-      width: item.width,
-      height: item.height,
-      split: item.split ?? drawn.get(item.id) ?? 'train',
-      classIndex: null,
-      boxes: boxes.flatMap((b) => {
-        const k = index.get(b.classId);
-        return k === undefined ? [] : [{ classIndex: k, x: b.x, y: b.y, w: b.w, h: b.h }];
-      }),
-    })),
+    images: chosen.images.map((img) => {
+      const truth = chosen.truths[img.id]!;
+      return {
+        mediaFile: img.file,
+        fileName: img.relPath,
+        width: truth.width,
+        height: truth.height,
+        split: img.split,
+        classIndex: null,
+        boxes: truth.boxes.flatMap((b) => {
+          const k = toRun[b.classIndex];
+          return k === undefined ? [] : [{ classIndex: k, ...b.box }];
+        }),
+      };
+    }),
   };
   const detector: GridDetector = {
     input: [meta.input.height, meta.input.width, meta.input.channels],

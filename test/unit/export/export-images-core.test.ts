@@ -2,7 +2,9 @@
  * Exporting an image classifier through the core, as the dialog and the CLI do: a real project,
  * class folders imported, image-small trained for an epoch on the real trainer process (wasm),
  * then the Python export holds the images as training decoded them and its report says so, and
- * layerbench.json (TF.js) and the .keras's metadata.json describe the input and the classes.
+ * layerbench.json (TF.js) and the .keras's metadata.json describe the input and the classes. And a
+ * detector: synthetic shapes imported as COCO, the Grid detector trained an epoch and evaluated,
+ * then exported with its training images as COCO, its head and its evaluation's threshold.
  * Uses the built trainer (dist/main/worker.js): run `npm run build` first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +17,10 @@ import { createCore, type Core } from '../../../main/core.js';
 import { ROOT } from '../../helpers/serve.js';
 import { DEFAULT_TRAIN_SETTINGS } from '../../../shared/training.js';
 import { readStoredZip } from './unzip.js';
+import { writeShapesCoco } from '../../helpers/detection-data.js';
+import { PYTHON, torchMissing } from './python-helpers.js';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const WORKER = path.join(ROOT, 'dist', 'main', 'worker.js');
 const CLASSES = ['bars', 'dots', 'plain'];
@@ -90,4 +96,51 @@ describe.skipIf(!existsSync(WORKER))('exporting an image classifier through the 
     const kerasMeta = JSON.parse(new TextDecoder().decode(zip.get('metadata.json')!));
     expect(kerasMeta).toMatchObject({ keras_version: expect.any(String), layerbench: { task: 'classification', classes: CLASSES } });
   }, 120_000);
+});
+
+describe.skipIf(!existsSync(WORKER))('exporting a detector through the core', () => {
+  it('the Python export holds its training images as COCO with their splits, the threshold its evaluation chose, and train.py trains on it', async () => {
+    const dir = path.join(tmp, 'det');
+    const shapes = await writeShapesCoco(path.join(dir, 'shapes'), { images: 30, size: 64, seed: 5 });
+    const h = core.handlers;
+    await h.projects.create({ dir: path.join(dir, 'p') });
+    const d = await h.datasets.importImages({ path: shapes.dir });
+    await h.models.set({ graph: await h.models.fromTemplate({ template: 'detector-grid', datasetId: d.id }) });
+    const started = await h.training.start({ datasetId: d.id, settings: { ...DEFAULT_TRAIN_SETTINGS, loss: 'gridDetection', metrics: [], optimizer: 'adam', learningRate: 0.003, batchSize: 8, epochs: 1, backend: 'wasm' } });
+    const trained = await h.training.wait({ runId: started.id });
+    expect(trained.status, trained.error).toBe('completed');
+
+    // Not evaluated yet: the default threshold, said to be the default.
+    const before = await h.export.tfjs({ runId: trained.id });
+    const unevaluated = JSON.parse(await readFile(path.join(before.dir, 'layerbench.json'), 'utf8'));
+    expect(unevaluated.image).toMatchObject({ task: 'detection', classes: ['square', 'disc'], threshold: 0.3, thresholdSource: 'default', head: { kind: 'grid', rows: 4, cols: 4 } });
+    expect(unevaluated.image.head.channels).toEqual(['objectness', 'cx', 'cy', 'w', 'h', 'class:square', 'class:disc']);
+    expect(before.report.threshold).toEqual({ value: 0.3, source: 'default' });
+
+    const e = await h.evaluation.run({ runId: trained.id });
+    if (e.task !== 'detection') throw new Error(`expected a detection evaluation, got ${e.task}`);
+    const r = await h.export.python({ runId: trained.id });
+    expect(r.report).toMatchObject({ task: 'detection', classes: ['square', 'disc'], threshold: { value: e.threshold, source: 'evaluation' }, data: { format: 'coco' } });
+    const counts: Record<string, number> = {};
+    for (const split of ['train', 'val', 'test']) {
+      const coco = JSON.parse(await readFile(path.join(r.dir, 'data', 'annotations', `instances_${split}.json`), 'utf8')) as { images: unknown[] };
+      counts[split] = coco.images.length;
+    }
+    // The images the run was tested on (every generated image has a box, so none is left out).
+    expect(counts['test']).toBe(e.count);
+    expect(counts['train']! + counts['val']! + counts['test']!).toBe(30);
+    const md = await readFile(path.join(r.dir, 'EXPORT.md'), 'utf8');
+    expect(md).toContain(`Score threshold: ${e.threshold} (the run's evaluation: best F1 at IoU 0.5).`);
+    expect(md).toMatch(/Dataset files: COCO in data\/: annotations\/instances_<split>\.json and images\/<split>\/, \d+ train, \d+ validation, \d+ test images, \d+ confirmed boxes\./);
+    expect(await readFile(path.join(r.dir, 'detection_data.py'), 'utf8')).toContain(`THRESHOLD = ${e.threshold}`);
+    const k = await h.export.keras({ runId: trained.id });
+    const zip = readStoredZip(new Uint8Array(await readFile(k.files.find((f) => f.endsWith('.keras'))!)));
+    expect(JSON.parse(new TextDecoder().decode(zip.get('metadata.json')!)).layerbench).toMatchObject({ task: 'detection', threshold: e.threshold, thresholdSource: 'evaluation' });
+
+    const missing = await torchMissing();
+    if (missing) return console.warn(`Not running the exported train.py: ${missing}`);
+    const { stdout } = await promisify(execFile)(PYTHON, [path.join(r.dir, 'train.py'), '--epochs', '1'], { timeout: 120_000, env: { ...process.env, OMP_NUM_THREADS: '1' } });
+    expect(stdout).toContain(`training on ${counts['train']} samples, 1 process(es), cpu`);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toMatchObject({ epoch: 1 });
+  }, 240_000);
 });
