@@ -20,7 +20,7 @@ Commands:
          [--validation FRACTION] [--seed N] [--name NAME]
   import <project> <folder|video|file> [--name NAME] [--every-seconds S|--every-frames N] [--keep-similar]
                                                  images: class folders, plain folders, IDX, COCO, VOC, YOLO, video
-  model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa] [--keras model.json] [--dataset ID]
+  model <project> [--template j1-lstm|mlp|j2-cnn|image-small|j3-vqa|detector-grid] [--keras model.json] [--dataset ID]
   train <project> [--dataset ID] [--epochs N] [--batch-size N] [--optimizer adam|sgd|rmsprop|adagrad]
         [--lr X] [--momentum M] [--loss NAME] [--metrics a,b] [--seed N] [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu]
   resume <project> --run ID [--from latest|best] [--epochs N]   train a stopped or failed run further, as a new run
