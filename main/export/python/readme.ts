@@ -10,9 +10,10 @@ function dataLines(x: PythonExportInput, summary: PythonDataSummary): string {
     return `data/           the dataset as COCO: annotations/instances_<train|val|test>.json (confirmed boxes only,
                 [x, y, w, h] in pixels of the EXIF-rotated image) and images/<train|val|test>/.
                 ${counts} images, ${summary.boxes} boxes; classes ${x.detector?.classes.join(', ') ?? ''}.
-detection_data.py  reads it: each image EXIF-rotated, stretched to the Input, / 255; the grid target
-                (encode_grid_target, as the app encodes it); decode_grid turns an output into boxes
-                (score = objectness x class probability, threshold ${x.detector?.threshold ?? ''}${x.detector?.thresholdSource === 'evaluation' ? " from the run's evaluation" : ', the default (not evaluated)'}).`;
+detection_data.py  reads it (numpy and Pillow): each image EXIF-rotated, stretched to the Input, / 255;
+                the grid target (encode_grid_target, as the app encodes it); decode_grid turns an
+                output into boxes (score = objectness x class probability, threshold ${x.detector?.threshold ?? ''}${x.detector?.thresholdSource === 'evaluation' ? " from the run's evaluation" : ', the default (not evaluated)'}).
+                Training it in Keras (model_keras.py --epochs) needs Keras 3: the grid loss uses keras.ops.`;
   if (summary.kind === 'images')
     return `data/           the images as training decoded them: x0_*.npy uint8 (N, height, width, channels)
                 (EXIF-rotated, stretched to the Input; divide by 255 as the app does, the scripts do
