@@ -77,6 +77,7 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     await page.getByTestId('nav-model').click();
     await page.getByTestId('template-select').selectOption('detector-grid');
     await expect(page.getByTestId('model-valid')).toBeVisible();
+    await shot(page, 'detection-00-model');
 
     // 3. Train: the grid loss is the only one offered for a detection dataset.
     await page.getByTestId('nav-train').click();
@@ -166,11 +167,16 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     await expect(large.locator('[data-testid="detection-large-boxes"] li')).toHaveCount(tp! + fp! + miss!);
     await expect(large.locator('[data-testid="detection-large-image"] rect.box')).toHaveCount(tp! + fp! + miss!);
     await expect(large).toContainText('1 of');
+    // Pointing at a row of the list brings its box out on the image.
+    await large.getByTestId('detection-large-boxes').locator('li').first().hover();
+    await expect(large.locator('[data-testid="detection-large-image"] g.lit')).toHaveCount(1);
     await shot(page, 'detection-05-large', false);
     await page.keyboard.press('ArrowRight');
     await expect(large).toContainText('2 of');
     await page.keyboard.press('Escape');
     await expect(large).toHaveCount(0);
+    // Focus is back on the grid (on the image that was open), so the keys go on working.
+    await expect(page.getByTestId('detection-image').nth(1)).toBeFocused();
 
     // 7. Try it: a dropped image gets its boxes drawn; the slider filters exactly as the core does.
     await page.getByTestId('evaluate-tab-try').click();

@@ -117,11 +117,11 @@ export function verdictBoxes(
   boxes: DetectionImageView['boxes'],
   classes: readonly string[],
   detail: 'thumb' | 'full',
-): { x: number; y: number; w: number; h: number; color: string; dashed: boolean; tag?: string; kind: BoxVerdict }[] {
+): { x: number; y: number; w: number; h: number; color: string; dashed: boolean; tag?: string; kind: BoxVerdict; index: number }[] {
   // Misses first, so detections are drawn over the truths they missed.
-  const order = [...boxes].sort((a, b) => Number(b.verdict === 'miss') - Number(a.verdict === 'miss'));
+  const order = boxes.map((b, index) => ({ ...b, index })).sort((a, b) => Number(b.verdict === 'miss') - Number(a.verdict === 'miss'));
   const tagged = new Set(
-    boxes
+    order
       .filter((b) => b.verdict === 'fp')
       .sort((a, b) => (b.score ?? 0) - (a.score ?? 0))
       .slice(0, THUMB_TAGS),
@@ -132,6 +132,6 @@ export function verdictBoxes(
     let tag: string | undefined;
     if (detail === 'full') tag = b.verdict === 'miss' ? `${name} · missed` : `${name} ${score}`;
     else if (tagged.has(b)) tag = score;
-    return { x: b.x, y: b.y, w: b.w, h: b.h, color: VERDICT_COLORS[b.verdict], dashed: b.verdict === 'miss', ...(tag ? { tag } : {}), kind: b.verdict };
+    return { x: b.x, y: b.y, w: b.w, h: b.h, color: VERDICT_COLORS[b.verdict], dashed: b.verdict === 'miss', ...(tag ? { tag } : {}), kind: b.verdict, index: b.index };
   });
 }

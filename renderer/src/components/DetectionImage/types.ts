@@ -8,4 +8,6 @@ export interface DrawnBox extends BoxGeometry {
   tag?: string;
   /** For tests and styling: 'tp', 'fp', 'miss', or a class name. */
   kind?: string;
+  /** Which box this is for the caller (its place in the caller's list), for `highlight`. */
+  index?: number;
 }
