@@ -123,7 +123,9 @@ describe.skipIf(missing !== null)('the detector export in PyTorch matches the ap
       }));
       return { width, height, rows: 1 + (k % 5), cols: 1 + ((k * 3) % 6), classes: 3, boxes };
     });
-    // Two equal boxes in one cell: the first is kept (the larger wins; a tie is not larger).
+    // Two boxes of one area (0.0625, exact in float32) in one cell: the first is kept, a tie is not larger.
+    cases.push({ width: 100, height: 100, rows: 2, cols: 2, classes: 3, boxes: [{ classIndex: 0, box: { x: 10, y: 10, w: 25, h: 25 } }, { classIndex: 1, box: { x: 12, y: 12, w: 25, h: 25 } }] });
+    // Areas equal in float64 but stored as float32 (0.04 rounds down): the second then wins, in both.
     cases.push({ width: 100, height: 100, rows: 2, cols: 2, classes: 3, boxes: [{ classIndex: 0, box: { x: 10, y: 10, w: 20, h: 20 } }, { classIndex: 1, box: { x: 12, y: 12, w: 20, h: 20 } }] });
     const file = path.join(root, 'encode-cases.json');
     await writeFile(file, JSON.stringify(cases));
