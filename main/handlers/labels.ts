@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.js';
 import { stratifiedSplit } from '../../shared/labels-split.js';
 import { DEFAULT_PROPOSER, PROPOSERS } from '../jobs/proposers.js';
 import type { CoreContext } from '../core.js';
+import { runProposerModel, runProposers } from './run-proposers.js';
 
 export function labelHandlers(ctx: CoreContext): ApiHandlers['labels'] {
   const images = () => ctx.requireStore().images;
@@ -69,12 +70,14 @@ export function labelHandlers(ctx: CoreContext): ApiHandlers['labels'] {
     },
     async proposers({ datasetId }) {
       dataset(datasetId);
-      return PROPOSERS.map((p) => ({ id: p.id, name: p.name, classes: p.classes }));
+      return [...PROPOSERS.map((p) => ({ id: p.id, name: p.name, classes: p.classes })), ...runProposers(ctx.requireStore())];
     },
     async prelabel({ datasetId, proposer, itemIds, minScore }) {
       const store = ctx.requireStore();
       dataset(datasetId);
-      const chosen = PROPOSERS.find((p) => p.id === (proposer ?? DEFAULT_PROPOSER));
+      // A trained detector of this project proposes by its run id.
+      const own = proposer && !PROPOSERS.some((p) => p.id === proposer) && store.listRuns().some((r) => r.id === proposer) ? runProposerModel(store, proposer) : undefined;
+      const chosen = own ? { id: proposer! } : PROPOSERS.find((p) => p.id === (proposer ?? DEFAULT_PROPOSER));
       if (!chosen) throw new AppError('DETECTOR_UNAVAILABLE', `No proposer '${proposer}': expected one of ${PROPOSERS.map((p) => p.id).join(', ')}.`);
       if (ctx.prelabel.active.length > 0) throw new AppError('BUSY', 'A pre-label job is already running; wait for it or cancel it first.');
       const items = itemIds ? images().items(itemIds) : images().page({ datasetId }, 0, Number.MAX_SAFE_INTEGER);
@@ -96,6 +99,7 @@ export function labelHandlers(ctx: CoreContext): ApiHandlers['labels'] {
         proposer: chosen.id,
         minScore: minScore ?? 0.2,
         backend: 'auto',
+        ...(own ? { model: own } : {}),
         // The project may have been closed while the job ran: its proposals are then dropped.
         save: (itemId, proposals) => (ctx.store === store ? store.images.replaceProposals(itemId, chosen.id, proposals.map((p) => ({ ...p, classId: classFor(p.className) }))) : 0),
         progress: (p) => ctx.emit('prelabel.progress', p),

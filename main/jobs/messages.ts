@@ -68,7 +68,15 @@ export type ToWorker =
   /** Try it: runs the model on samples of raw cells (encoded with the run's stored preprocessing) or on decoded images (see predict-job.ts). */
   | { type: 'predict'; weights: WeightArtifacts; input: PredictInput; backend: BackendChoice }
   /** Proposes boxes on images with a pretrained detector (or a trained run's model). */
-  | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice };
+  | { type: 'prelabel'; items: { id: number; path: string }[]; proposer: string; minScore: number; backend: BackendChoice; model?: PrelabelModel };
+
+/** A trained run proposing boxes (its grid head read as main/engine/detector/from-model.ts reads one); `proposer` is then its id. */
+export interface PrelabelModel {
+  weights: WeightArtifacts;
+  name: string;
+  /** The run's classes, in its output order. */
+  classes: string[];
+}
 
 /** One proposed box, in pixels of the oriented image (the detector's Proposal). */
 export type { Proposal as ProposedBox } from '../engine/detector/types.js';

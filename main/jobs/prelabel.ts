@@ -5,7 +5,7 @@
  */
 import type { PrelabelProgress } from '../../shared/api/labels.js';
 import type { BackendChoice } from '../../shared/training.js';
-import type { ProposedBox } from './messages.js';
+import type { PrelabelModel, ProposedBox } from './messages.js';
 import type { WorkerSpawner } from './process.js';
 import { exitReason, startWorker, type WorkerSession } from './worker-call.js';
 
@@ -16,6 +16,8 @@ export interface PrelabelRequest {
   proposer: string;
   minScore: number;
   backend: BackendChoice;
+  /** A user's trained detector proposing (its id is `proposer`). */
+  model?: PrelabelModel;
   /** Saves one image's proposals; called in arrival order. */
   save(itemId: number, proposals: ProposedBox[]): number;
   progress(p: PrelabelProgress): void;
@@ -60,7 +62,7 @@ export class PrelabelJobs {
     const session = startWorker(
       this.spawn(),
       this.entry,
-      { type: 'prelabel', items: req.items, proposer: req.proposer, minScore: req.minScore, backend: req.backend },
+      { type: 'prelabel', items: req.items, proposer: req.proposer, minScore: req.minScore, backend: req.backend, ...(req.model ? { model: req.model } : {}) },
       (m) => {
         if (m.type === 'proposals') {
           // An image the detector could not read keeps what it had; the job goes on.

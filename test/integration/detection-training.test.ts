@@ -3,7 +3,7 @@
  * synthetic COCO dataset of squares and discs (test/helpers/detection-data.ts) imported through
  * the real importer, the Grid detector template trained, evaluated (mAP@0.5 of the trained model
  * against the same template untrained), its test images judged by `evaluation.detectionImages`,
- * tried on a new image, and the runs it must refuse.
+ * tried on an image, proposing boxes in the Label view, and the runs it must refuse.
  */
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { writeShapesCoco } from '../helpers/detection-data.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../shared/training.js';
 import type { DetectionEvaluation } from '../../shared/detection.js';
 import type { ModelGraph } from '../../shared/graph.js';
+import type { PrelabelProgress } from '../../shared/api/labels.js';
 
 function makeCore(tmp: string): Core {
   return createCore({ appDataDir: path.join(tmp, 'home'), workerEntry: path.join(ROOT, 'dist', 'main', 'worker.js') });
@@ -91,6 +92,18 @@ describe('detector training', () => {
       expect(tried!.detection).toMatchObject({ width: 64, height: 64 });
       expect(tried!.detection!.boxes.map((b) => b.label).sort()).toEqual(file.boxes.map((b) => shapes.classes[b.classIndex]).sort());
       expect(tried!.detection!.boxes.every((b) => b.score >= e.threshold)).toBe(true);
+
+      // The trained detector proposes boxes in the Label view, under its run's id; the untrained one is listed too.
+      const proposers = await h.labels.proposers({ datasetId: d.id });
+      expect(proposers.filter((p) => p.id === run.id || p.id === untrained.id).map((p) => p.name)).toEqual(['My detector (trained)', 'My detector (untrained)']);
+      const ended2 = new Promise<PrelabelProgress>((resolve) =>
+        core.onEvent((ev, p) => ev === 'prelabel.progress' && (p as PrelabelProgress).finished && resolve(p as PrelabelProgress)),
+      );
+      await h.labels.prelabel({ datasetId: d.id, proposer: run.id, itemIds: [first.image.id], minScore: e.threshold });
+      expect(await ended2).toMatchObject({ done: 1, total: 1 });
+      const proposed = (await h.labels.boxes({ itemIds: [first.image.id] })).filter((b) => b.status === 'proposal');
+      expect(proposed.length).toBe(tried!.detection!.boxes.length);
+      expect(proposed.every((b) => b.source === run.id)).toBe(true);
     } finally {
       await core.dispose();
     }
