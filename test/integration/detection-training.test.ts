@@ -43,7 +43,7 @@ describe('detector training', () => {
       const before = (await h.evaluation.run({ runId: untrained.id })) as DetectionEvaluation;
 
       const started = Date.now();
-      const run = await h.training.start({ datasetId: d.id, settings: { ...SETTINGS, epochs: 40 }, name: 'trained' });
+      const run = await h.training.start({ datasetId: d.id, settings: { ...SETTINGS, epochs: 30 }, name: 'trained' });
       const ended = await h.training.wait({ runId: run.id });
       const trainMs = Date.now() - started;
       expect(ended.status).toBe('completed');
