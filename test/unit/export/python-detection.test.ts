@@ -12,6 +12,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
 import { gridDetectionLoss } from '../../../main/engine/detection-loss.js';
 import { decodeForTraining } from '../../../main/importers/images/ingest.js';
@@ -187,6 +188,26 @@ print(json.dumps([{'x': g[i][0].ravel().tolist(), 'y': g[i][1].ravel().tolist(),
       expect(sample.x).toEqual(Array.from(x));
       expect(sample.y).toEqual(Array.from(encodeGridTarget(im.boxes.map((b) => ({ classIndex: b.classIndex, box: b })), SIZE, SIZE, 4, 4, 2)));
     }
+  });
+
+  it('load_image applies EXIF orientation and stretches to the Input as the app does (Pillow LANCZOS vs sharp lanczos3: close, not equal)', async () => {
+    // 48 wide × 32 high, bright in the left third only, stored with EXIF orientation 6 (shown rotated 90° clockwise: 32 × 48, bright on top).
+    const px = Buffer.alloc(48 * 32 * 3);
+    for (let y = 0; y < 32; y++) for (let x = 0; x < 48; x++) for (let c = 0; c < 3; c++) px[(y * 48 + x) * 3 + c] = x < 16 ? 230 : 20 + ((x * 7 + y * 3 + c * 11) % 40);
+    const file = path.join(root, 'rotated.jpg');
+    await sharp(px, { raw: { width: 48, height: 32, channels: 3 } }).jpeg({ quality: 95 }).withMetadata({ orientation: 6 }).toFile(file);
+    const got = await python<number[]>(`import detection_data as d\nprint(json.dumps(d.load_image(sys.argv[1], (40, 24, 3)).ravel().tolist()))`, [file]);
+    const app = Float32Array.from(await decodeForTraining(file, { width: 24, height: 40, channels: 3 }), (v) => v / 255);
+    const meanDiff = (a: ArrayLike<number>) => Array.from(a).reduce((n, v, i) => n + Math.abs(v - app[i]!), 0) / app.length;
+    expect(got).toHaveLength(app.length);
+    // Measured: 0.0002 on average, at most 2/255.
+    expect(meanDiff(got)).toBeLessThan(0.005);
+    // The same pixels without the rotation are far off: the check above sees orientation.
+    const unrotated = await python<number[]>(
+      `from PIL import Image\nim = Image.open(sys.argv[1]).convert('RGB').resize((24, 40), Image.LANCZOS)\nprint(json.dumps((np.asarray(im, np.float32) / 255).ravel().tolist()))`,
+      [file],
+    );
+    expect(meanDiff(unrotated)).toBeGreaterThan(0.1);
   });
 
   it('model_keras.py, train.py and detection_data.py compile (Keras is not installed here)', async () => {
