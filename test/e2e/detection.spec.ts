@@ -1,7 +1,8 @@
 /**
  * A detector in the real UI (Debian's Chromium over serve mode), on a synthetic COCO set of
  * squares and discs: import the folder, pick the Grid detector template, train a few epochs on
- * wasm with the grid loss, evaluate, and check the report against the api: the shown mAP, the
+ * wasm with the grid loss, try it before it is evaluated (the default threshold, said so),
+ * evaluate, and check the report against the api: the shown mAP, the
  * viewer's TP / FP / miss totals at two thresholds (all stored detections at the lowest one; at
  * the F1-optimal one, the evaluation's own best-F1 precision and recall), an image opened large
  * and moved through by keyboard, then try-it on a dropped image, its boxes drawn and filtered as
@@ -90,8 +91,17 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 100_000 });
     await shot(page, 'detection-01-trained');
 
-    // 4. Evaluate: the headline mAP is the api's.
+    // 4. Tried before it is evaluated, a detector starts at the default threshold and says why.
     await page.getByTestId('nav-evaluate').click();
+    await page.getByTestId('evaluate-tab-try').click();
+    await page.getByTestId('try-image-input').setInputFiles(path.join(data.imagesDir, data.images[1]!.fileName));
+    await expect(page.getByTestId('try-image-result')).toHaveCount(1);
+    await expect(page.getByTestId('try-threshold-value')).toHaveText('≥ 0.30');
+    await expect(page.getByTestId('try-threshold-optimal')).toHaveText('default');
+    await expect(page.getByTestId('try-unevaluated')).toContainText('Evaluate the run');
+
+    // 5. Evaluate: the headline mAP is the api's.
+    await page.getByTestId('evaluate-tab-metrics').click();
     await page.getByTestId('evaluate-button').click();
     await expect(page.getByTestId('metric-map50')).toHaveText(/\d/, { timeout: 60_000 });
     const runs = await api<RunSummary[]>(page, 'training.list', {});
@@ -107,7 +117,7 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     expect(e.bestF1).not.toBeNull();
     await shot(page, 'detection-02-report');
 
-    // 5. The viewer opens at the F1-optimal threshold: its totals are the best F1's precision and recall.
+    // 6. The viewer opens at the F1-optimal threshold: its totals are the best F1's precision and recall.
     const optimal = e.threshold.toFixed(2);
     await expect(page.getByTestId('detection-threshold-optimal')).toBeVisible();
     await viewerSettled(page, optimal);
@@ -157,7 +167,7 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     }
     await shot(page, 'detection-04-errors');
 
-    // 6. Open the first image with Enter: its box list is what its card counted; → moves on, Esc closes.
+    // 7. Open the first image with Enter: its box list is what its card counted; → moves on, Esc closes.
     const first = page.getByTestId('detection-image').first();
     const [tp, fp, miss] = (await first.getByTestId('detection-image-counts').innerText()).match(/\d+/g)!.map(Number);
     await first.focus();
@@ -178,12 +188,14 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     // Focus is back on the grid (on the image that was open), so the keys go on working.
     await expect(page.getByTestId('detection-image').nth(1)).toBeFocused();
 
-    // 7. Try it: a dropped image gets its boxes drawn; the slider filters exactly as the core does.
+    // 8. Try it, evaluated: a dropped image gets its boxes drawn; the slider filters exactly as the core does.
     await page.getByTestId('evaluate-tab-try').click();
     const file = path.join(data.imagesDir, data.images[0]!.fileName);
     await page.getByTestId('try-image-input').setInputFiles(file);
     await expect(page.getByTestId('try-image-result')).toHaveCount(1);
     await expect(page.getByTestId('try-threshold-value')).toHaveText(`≥ ${optimal}`);
+    await expect(page.getByTestId('try-threshold-optimal')).toHaveText('F1-optimal');
+    await expect(page.getByTestId('try-unevaluated')).toHaveCount(0);
     const ask = (threshold: number) =>
       api<TryImageResult[]>(page, 'tryit.predictImages', {
         runId: e.runId,
