@@ -13,6 +13,20 @@ function channels(layer: string, s: Shape, axis: number): number {
   return c;
 }
 
+/**
+ * TF.js 4.22 (the engine, on cpu and wasm alike) computes BatchNormalization over any axis but the
+ * last wrongly: the model would train and predict with wrong values, so such a layer is refused
+ * here, where the graph editor and every import see it.
+ */
+function lastAxisOnly(s: Shape, axis: number): void {
+  const a = axis < 0 ? s.length + axis : axis;
+  if (a !== s.length - 1)
+    throw new ShapeError(
+      `BatchNormalization over axis ${axis} of ${formatShape(s)} is not the last axis; TF.js 4.22, Layerbench's engine, computes such a layer wrongly`,
+      'normalise the last axis (-1, the channels of an image); put a Permute before it to move another axis last',
+    );
+}
+
 const epsilonParam: ParamSpec = { name: 'epsilon', type: 'float', default: 0.001, min: 0, doc: 'Small number added to the variance to avoid dividing by zero.' };
 const centerParam: ParamSpec = { name: 'center', type: 'bool', default: true, doc: 'Learn an offset (beta).' };
 const scaleParam: ParamSpec = { name: 'scale', type: 'bool', default: true, doc: 'Learn a scale (gamma).' };
@@ -32,6 +46,7 @@ export const BatchNormalization: LayerSpec = {
   outputShape(inputs, config) {
     const s = only(inputs);
     channels('BatchNormalization', s, num(config, 'axis'));
+    lastAxisOnly(s, num(config, 'axis'));
     return s;
   },
   paramCount(inputs, config) {

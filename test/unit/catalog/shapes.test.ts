@@ -37,7 +37,6 @@ const CASES: Case[] = [
   ['Reshape', [[784]], { target_shape: [28, -1, 1] }],
   ['BatchNormalization', [[10]], {}],
   ['BatchNormalization', [[6, 6, 3]], { center: false }],
-  ['BatchNormalization', [[6, 5, 3]], { axis: 1 }],
   ['Conv1D', [[10, 3]], { filters: 4, kernel_size: [3] }],
   ['Conv1D', [[10, 3]], { filters: 4, kernel_size: [3], strides: [2], padding: 'same' }],
   ['Conv2D', [[28, 28, 1]], { filters: 32, kernel_size: [5, 5], padding: 'same', activation: 'relu' }],
@@ -222,6 +221,14 @@ const ERRORS: ErrorCase[] = [
   ['AveragePooling2D', [[1, 1, 3]], {}, 'AveragePooling2D pool (2, 2) is larger than its input (batch, 1, 1, 3)', "use padding 'same' or a smaller pool", false],
   ['GlobalMaxPooling2D', [[4, 4]], {}, 'GlobalMaxPooling2D needs a 4-D input (batch, height, width, channels); got (batch, 4, 4)', 'add a Reshape to (4, 4, 1) before it', true],
   ['LayerNormalization', [[6, 3]], { axis: 3 }, 'LayerNormalization axis 3 is out of range for (batch, 6, 3)', 'use -1 for the last axis', false],
+  [
+    'BatchNormalization',
+    [[6, 5, 3]],
+    { axis: 1 },
+    "BatchNormalization over axis 1 of (batch, 6, 5, 3) is not the last axis; TF.js 4.22, Layerbench's engine, computes such a layer wrongly",
+    'normalise the last axis (-1, the channels of an image); put a Permute before it to move another axis last',
+    false,
+  ],
   ['Bidirectional', [[8]], {}, 'Bidirectional needs a 3-D input (batch, steps, features); got (batch, 8)', 'add a Reshape to (1, 8) before it', true],
   ['TimeDistributed', [[8]], {}, 'TimeDistributed needs at least a 3-D input (batch, steps, ...); got (batch, 8)', 'add a Reshape to (1, 8) before it', true],
   [
