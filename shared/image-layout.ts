@@ -28,8 +28,22 @@ export function defaultDetectorShape(d: ImageDataset): [number, number, number] 
   return [side(d.config.height), side(d.config.width), d.config.channels];
 }
 
-export function imageLayout(d: ImageDataset, classes: string[]): FeatureLayout {
-  if (d.config.task === 'detection') {
+/**
+ * What an image dataset trains: a classifier when its images carry classes and no confirmed box,
+ * a detector when they carry confirmed boxes and no class; otherwise (both, or nothing labelled
+ * yet) what the import found (`config.task`: a plain folder of photos is for detection).
+ */
+export function imageTask(d: ImageDataset, stats: ImageDatasetStats): 'classification' | 'detection' {
+  const withClass = stats.classes.some((c) => c.images > 0);
+  const withBoxes = stats.classes.some((c) => c.boxes > 0);
+  if (withClass && !withBoxes) return 'classification';
+  if (withBoxes && !withClass) return 'detection';
+  return d.config.task;
+}
+
+/** `task` defaults to the import's (`config.task`); imageTask gives the one the labels say. */
+export function imageLayout(d: ImageDataset, classes: string[], task: 'classification' | 'detection' = d.config.task): FeatureLayout {
+  if (task === 'detection') {
     const shape = defaultDetectorShape(d);
     return {
       inputShape: shape,
@@ -69,12 +83,15 @@ export function imageClassificationProblem(name: string, stats: ImageDatasetStat
   return null;
 }
 
-/** Why a detector cannot train on this dataset yet (no confirmed box), or null. */
+/** Why a detector cannot train on this dataset yet (no confirmed box), or null. Nothing labelled at all: says how to train either. */
 export function imageDetectionProblem(name: string, stats: ImageDatasetStats): string | null {
   const boxes = stats.classes.reduce((n, c) => n + c.boxes, 0);
   if (boxes > 0) return null;
+  const counts = `${stats.images} images${stats.proposals ? `, ${stats.proposals} proposals` : ''}`;
+  const detector = 'draw boxes, or accept proposed ones, in the Label view to train a detector (proposals are not used until they are confirmed)';
+  if (stats.classes.some((c) => c.images > 0)) return `Dataset '${name}' has no confirmed box (${counts}): ${detector}.`;
   return (
-    `Dataset '${name}' has no confirmed box (${stats.images} images${stats.proposals ? `, ${stats.proposals} proposals` : ''}): ` +
-    'draw boxes, or accept proposed ones, in the Label view to train a detector (proposals are not used until they are confirmed).'
+    `Dataset '${name}' has no image with a class (${counts}) and no confirmed box: ` +
+    `give images a class in the Label view to train a classifier, or ${detector}.`
   );
 }

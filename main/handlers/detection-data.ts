@@ -6,11 +6,9 @@
  * out and counted.
  */
 import path from 'node:path';
-import { AppError } from '../../shared/errors.js';
 import type { ImageDataset } from '../../shared/dataset.js';
 import type { Split } from '../../shared/images.js';
 import { stratifiedSplit } from '../../shared/labels-split.js';
-import { imageDetectionProblem } from '../../shared/image-layout.js';
 import type { TrainingImage } from '../importers/images/training-data.js';
 import type { DetectionTruths } from '../jobs/messages.js';
 import type { ProjectStore } from '../store/index.js';
@@ -27,12 +25,6 @@ export interface DetectionImages {
   /** Each kept image's size and confirmed boxes, by item id. */
   truths: DetectionTruths;
   negatives: number;
-}
-
-/** Throws, naming what to do in the Label view, when the dataset has no confirmed box at all. */
-export function checkDetectionTrainable(store: ProjectStore, d: ImageDataset): void {
-  const problem = imageDetectionProblem(d.name, store.images.stats(d.id));
-  if (problem) throw new AppError('LABEL_INVALID', problem, { datasetId: d.id });
 }
 
 /**
@@ -80,4 +72,10 @@ export function detectionPrepNote(chosen: DetectionImages): string | null {
     );
   if (chosen.negatives > 0) parts.push(`${chosen.negatives} reviewed image${chosen.negatives === 1 ? '' : 's'} without boxes train as negatives`);
   return parts.length ? `${parts.join('; ')}.` : null;
+}
+
+/** What an image run trained: a detector when its trainer said so (its prep), else a classifier. Resuming and evaluating follow it, not the labels now. */
+export function runTask(store: ProjectStore, runId: string): 'classification' | 'detection' {
+  const prep = store.getRunPrep(runId) as { preprocessing?: { images?: { task?: string } } } | null;
+  return prep?.preprocessing?.images?.task === 'detection' ? 'detection' : 'classification';
 }

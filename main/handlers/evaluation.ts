@@ -11,6 +11,7 @@ import { publicEvaluation, toEvaluation } from './evaluation-results.js';
 import { galleryPage } from './evaluation-gallery.js';
 import { toDetectionEvaluation } from './detection-evaluation.js';
 import { detectionImagesPage } from './detection-images.js';
+import { runTask } from './detection-data.js';
 
 /**
  * Runs the evaluation in a trainer process. The backend the run trained on gives the same numbers;
@@ -34,7 +35,7 @@ export function evaluationHandlers(ctx: CoreContext): ApiHandlers['evaluation'] 
       const any = store.getDataset(run.datasetId);
       // Image datasets: the test split decoded at the run's Input shape (image-data.ts), from the cache when unchanged.
       if (any.kind === 'images') {
-        const { data: images } = await prepareImageData(ctx, store, any, imageShapeOf(run.graph), ['test']);
+        const { data: images } = await prepareImageData(ctx, store, any, imageShapeOf(run.graph), ['test'], { task: runTask(store, runId) });
         const { output } = await evaluateOn(ctx, run, images, weights);
         // A detector's test boxes are the confirmed ones now, as the Label view shows them.
         const stored = output.task === 'detection' && images.detection ? toDetectionEvaluation(runId, output, images.detection.truths) : toEvaluation(runId, output);

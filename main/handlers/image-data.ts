@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors.js';
 import type { ImageDataset } from '../../shared/dataset.js';
 import type { Split } from '../../shared/images.js';
 import { stratifiedSplit } from '../../shared/labels-split.js';
-import { imageClassificationProblem, imageLayout } from '../../shared/image-layout.js';
+import { imageClassificationProblem, imageDetectionProblem, imageLayout, imageTask } from '../../shared/image-layout.js';
 import type { FeatureLayout } from '../../shared/dataset.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
@@ -17,7 +17,7 @@ import { prepareTrainingImages, type PreparedSplit, type TrainingImage } from '.
 import type { ImageDataSource } from '../jobs/messages.js';
 import type { ProjectStore } from '../store/index.js';
 import type { CoreContext } from '../core.js';
-import { checkDetectionTrainable, detectionImagesForTraining, detectionPrepNote, type DetectionImages } from './detection-data.js';
+import { detectionImagesForTraining, detectionPrepNote, type DetectionImages } from './detection-data.js';
 
 /** As the Label view's Split button starts: seed 42, 10 % validation, 20 % test. */
 export const DEFAULT_IMAGE_SPLIT = { seed: 42, validationFraction: 0.1, testFraction: 0.2 };
@@ -26,13 +26,16 @@ const NAMED_SKIPS = 5;
 
 /** The dataset's layout for a classifier (or a detector); throws when it cannot train one yet (no image with a class, one class only; no confirmed box). */
 export function trainableImageLayout(store: ProjectStore, d: ImageDataset): FeatureLayout {
-  if (d.config.task === 'detection') {
-    checkDetectionTrainable(store, d);
-    return imageLayout(d, store.images.classes(d.id).map((c) => c.name));
-  }
-  const problem = imageClassificationProblem(d.name, store.images.stats(d.id));
+  const stats = store.images.stats(d.id);
+  const task = imageTask(d, stats);
+  const problem = task === 'detection' ? imageDetectionProblem(d.name, stats) : imageClassificationProblem(d.name, stats);
   if (problem) throw new AppError('LABEL_INVALID', problem, { datasetId: d.id });
-  return imageLayout(d, store.images.classes(d.id).map((c) => c.name));
+  return imageLayout(d, store.images.classes(d.id).map((c) => c.name), task);
+}
+
+/** The layout templates are sized from: as trainableImageLayout, but never refusing (a template may come before the labels). */
+export function imageLayoutFor(store: ProjectStore, d: ImageDataset): FeatureLayout {
+  return imageLayout(d, store.images.classes(d.id).map((c) => c.name), imageTask(d, store.images.stats(d.id)));
 }
 
 /** The (height, width, channels) the graph's single Input takes: what the images are resized to (model fit checked it). */
@@ -78,10 +81,11 @@ export async function prepareImageData(
   d: ImageDataset,
   shape: [number, number, number],
   splits: Split[],
-  opts: { runId?: string; signal?: AbortSignal; images?: ReturnType<typeof imagesForTraining> | DetectionImages } = {},
+  opts: { runId?: string; signal?: AbortSignal; images?: ReturnType<typeof imagesForTraining> | DetectionImages; task?: 'classification' | 'detection' } = {},
 ): Promise<{ data: ImageDataSource; prep: Record<string, unknown> }> {
   // 70,000 rows take a good part of a second to read: a caller that has them passes them.
-  const chosen = opts.images ?? (d.config.task === 'detection' ? detectionImagesForTraining(store, d) : imagesForTraining(store, d));
+  const task = opts.task ?? imageTask(d, store.images.stats(d.id));
+  const chosen = opts.images ?? (task === 'detection' ? detectionImagesForTraining(store, d) : imagesForTraining(store, d));
   const { images, classes, unlabelled } = chosen;
   const detection = 'truths' in chosen ? (chosen as DetectionImages) : null;
   let last = 0;

@@ -2,7 +2,7 @@ import type { ApiHandlers } from '../../shared/api/index.js';
 import { featureLayout } from '../../shared/dataset.js';
 import { kerasJsonToGraph } from '../../shared/keras.js';
 import { buildTemplate } from '../../shared/templates.js';
-import { imageLayout } from '../../shared/image-layout.js';
+import { imageLayoutFor } from './image-data.js';
 import { AppError } from '../../shared/errors.js';
 import type { CoreContext } from '../core.js';
 import type { ModelGraph } from '../../shared/graph.js';
@@ -21,7 +21,7 @@ export function modelHandlers(ctx: CoreContext): ApiHandlers['models'] {
       const store = ctx.requireStore();
       const d = datasetId ? store.getDataset(datasetId) : store.listDatasets().find((x) => x.kind === 'tabular');
       // An image dataset sizes the template to its images and classes, even before every image is labelled.
-      const layout = !d ? undefined : d.kind === 'images' ? imageLayout(d, store.images.classes(d.id).map((c) => c.name)) : featureLayout(d.profile, d.config);
+      const layout = !d ? undefined : d.kind === 'images' ? imageLayoutFor(store, d) : featureLayout(d.profile, d.config);
       const graph = buildTemplate(template, layout);
       store.setModel(graph);
       return graph;

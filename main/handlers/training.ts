@@ -10,11 +10,11 @@ import type { ProjectStore, StoredWeights } from '../store/index.js';
 import { datasetCsvPath } from './datasets.js';
 import { imageShapeOf, imagesForTraining, prepareImageData, trainableImageLayout } from './image-data.js';
 import type { PrepareData } from '../jobs/training.js';
-import type { ImageDataset } from '../../shared/dataset.js';
+import type { ImageDataset, Task } from '../../shared/dataset.js';
 import type { ModelGraph } from '../../shared/graph.js';
 import { nextRunNumber } from '../../shared/runs.js';
 import type { TrainSettings } from '../../shared/training.js';
-import { detectionImagesForTraining } from './detection-data.js';
+import { detectionImagesForTraining, runTask } from './detection-data.js';
 
 export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
   // Which backends load does not change while the app runs; probing costs a process start.
@@ -35,7 +35,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
         if (imageLayout.task === 'detection') checkDetectorSettings(settings);
         const n = nextRunNumber(store.listRuns());
         const id = ctx.newId();
-        return ctx.training.start(store, { id, name: name ?? `Run ${n}`, datasetId, graph, settings, data: imageRunData(ctx, store, any, graph, id) });
+        return ctx.training.start(store, { id, name: name ?? `Run ${n}`, datasetId, graph, settings, data: imageRunData(ctx, store, any, graph, id, imageLayout.task) });
       }
       const dataset = store.getTabularDataset(datasetId);
       const layout = featureLayout(dataset.profile, dataset.config);
@@ -74,7 +74,7 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
         settings,
         data:
           any.kind === 'images'
-            ? imageRunData(ctx, store, any, source.graph, id)
+            ? imageRunData(ctx, store, any, source.graph, id, runTask(store, source.id))
             : { csvPath: datasetCsvPath(store.mediaDir, any), profile: any.profile, config: any.config },
         initial: start,
       });
@@ -108,9 +108,9 @@ export function trainingHandlers(ctx: CoreContext): ApiHandlers['training'] {
 }
 
 /** An image run's data: every split decoded at the graph's Input shape (or read from the cache) while the trainer starts. */
-function imageRunData(ctx: CoreContext, store: ProjectStore, d: ImageDataset, graph: ModelGraph, runId: string): PrepareData {
+function imageRunData(ctx: CoreContext, store: ProjectStore, d: ImageDataset, graph: ModelGraph, runId: string, task: Task): PrepareData {
   const shape = imageShapeOf(graph);
-  const chosen = d.config.task === 'detection' ? detectionImagesForTraining(store, d, { keepSplit: true }) : imagesForTraining(store, d, { keepSplit: true });
+  const chosen = task === 'detection' ? detectionImagesForTraining(store, d, { keepSplit: true }) : imagesForTraining(store, d, { keepSplit: true });
   if (!chosen.images.some((i) => i.split === 'train'))
     throw new AppError('LABEL_INVALID', `Dataset '${d.name}' has no labelled image in the train split: split it again (Data view) so some images train.`);
   return (signal) => prepareImageData(ctx, store, d, shape, ['train', 'validation', 'test'], { runId, signal, images: chosen });

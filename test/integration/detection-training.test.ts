@@ -138,7 +138,7 @@ describe('detector training', () => {
       const boxes = (await h.labels.boxes({ itemIds: items })).map((b) => b.id);
       await h.labels.apply({ datasetId: d.id, op: { kind: 'deleteBoxes', ids: boxes } });
       await expect(h.training.start({ datasetId: d.id, settings: SETTINGS })).rejects.toThrow(
-        "Dataset 'shapes' has no confirmed box (12 images): draw boxes, or accept proposed ones, in the Label view to train a detector",
+        "Dataset 'shapes' has no image with a class (12 images) and no confirmed box: give images a class in the Label view to train a classifier, or draw boxes, or accept proposed ones, in the Label view to train a detector",
       );
     } finally {
       await core.dispose();

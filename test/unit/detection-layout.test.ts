@@ -1,6 +1,6 @@
 /** How a detection dataset feeds a detector: its layout, the Grid detector template sized to it, and the model-fit refusals. */
 import { describe, expect, it } from 'vitest';
-import { imageDetectionProblem, imageLayout } from '../../shared/image-layout.js';
+import { imageDetectionProblem, imageLayout, imageTask } from '../../shared/image-layout.js';
 import { modelDataFit } from '../../shared/model-fit.js';
 import { buildTemplate } from '../../shared/templates.js';
 import { analyzeGraph } from '../../shared/catalog/analyze.js';
@@ -52,14 +52,29 @@ describe('detection layout', () => {
     expect(fit(relu, d)[0]).toMatch(/grid values are fractions \(0–1\), but '.*' ends with 'relu'/);
   });
 
-  it('names what to do when no box is confirmed yet (proposals do not count)', () => {
-    const stats = (boxes: number): ImageDatasetStats => ({
-      images: 20, labelled: 0, unlabelled: 20, proposals: 7, bySplit: { train: 0, validation: 0, test: 0, none: 20 },
-      classes: [{ classId: 1, name: 'person', color: '', images: 0, boxes }], boxesPerImage: [], boxSizes: { small: 0, medium: 0, large: 0, huge: 0 },
-    });
+  const stats = (boxes: number, images = 0): ImageDatasetStats => ({
+    images: 20, labelled: 0, unlabelled: 20, proposals: 7, bySplit: { train: 0, validation: 0, test: 0, none: 20 },
+    classes: [{ classId: 1, name: 'person', color: '', images, boxes }], boxesPerImage: [], boxSizes: { small: 0, medium: 0, large: 0, huge: 0 },
+  });
+
+  it('names what to do when no box is confirmed yet (proposals do not count), and how to train either when nothing is labelled', () => {
     expect(imageDetectionProblem('people', stats(0))).toBe(
+      "Dataset 'people' has no image with a class (20 images, 7 proposals) and no confirmed box: give images a class in the Label view to train a classifier, " +
+        'or draw boxes, or accept proposed ones, in the Label view to train a detector (proposals are not used until they are confirmed).',
+    );
+    expect(imageDetectionProblem('people', stats(0, 4))).toBe(
       "Dataset 'people' has no confirmed box (20 images, 7 proposals): draw boxes, or accept proposed ones, in the Label view to train a detector (proposals are not used until they are confirmed).",
     );
     expect(imageDetectionProblem('people', stats(3))).toBeNull();
+  });
+
+  it('trains what the labels say: classes only → a classifier, boxes only → a detector, both or neither → what the import found', () => {
+    const classified = { ...dataset(64, 64), config: { ...dataset(64, 64).config, task: 'classification' as const } };
+    expect(imageTask(dataset(64, 64), stats(0, 5))).toBe('classification');
+    expect(imageTask(classified, stats(5, 0))).toBe('detection');
+    expect(imageTask(dataset(64, 64), stats(5, 5))).toBe('detection');
+    expect(imageTask(classified, stats(5, 5))).toBe('classification');
+    expect(imageTask(dataset(64, 64), stats(0, 0))).toBe('detection');
+    expect(imageLayout(dataset(64, 64), ['a', 'b'], 'classification')).toMatchObject({ task: 'classification', outputUnits: 2 });
   });
 });
