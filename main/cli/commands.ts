@@ -280,7 +280,14 @@ export async function cmdExport(core: Core, flags: Flags, out: Output): Promise<
     format === 'keras' ? await api.export.keras(input) : format === 'onnx' ? await api.export.onnx(input) : format === 'python' ? await api.export.python(input) : await api.export.tfjs(input);
   // The parity measured at export, one line per check, so a script's log shows what was proven.
   const parity = r.report.parity.map((p) => `  parity ${p.status}: ${p.method}${p.maxAbsDiff !== undefined && p.maxAbsDiff >= 0 ? ` (max abs diff ${p.maxAbsDiff}${p.tolerance !== undefined ? `, tolerance ${p.tolerance}` : ''})` : ''}${p.note ? `; ${p.note}` : ''}`);
-  out.result(r, () => [`Exported run '${run.name}' as ${names[format]} to ${r.dir}:`, ...r.files.map((f) => `  ${f}`), ...parity].join('\n'));
+  // A detector's threshold and what data/ holds, worded as EXPORT.md (and the Export view) word them.
+  const t = r.report.threshold;
+  const d = r.report.data;
+  const facts = [
+    ...(t ? [`  score threshold ${t.value} (${t.source === 'evaluation' ? "the run's evaluation: best F1 at IoU 0.5" : 'the default: not evaluated yet; evaluate the run to set it'})`] : []),
+    ...(d ? [d.format === 'none' ? `  dataset files: not written (${d.reason})` : `  dataset files: ${d.summary}`] : []),
+  ];
+  out.result(r, () => [`Exported run '${run.name}' as ${names[format]} to ${r.dir}:`, ...r.files.map((f) => `  ${f}`), ...facts, ...parity].join('\n'));
 }
 
 export async function cmdDatasets(core: Core, out: Output): Promise<void> {
