@@ -39,11 +39,14 @@ export function downsample(points: readonly XY[], maxBuckets: number): XY[] {
   return out;
 }
 
-/** "Nice" axis ticks between lo and hi, about `count` of them. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
+/**
+ * "Nice" axis ticks between lo and hi, about `count` of them. `integer`: the axis counts something
+ * (epochs, batches, rows), so ticks are whole numbers one or more apart, never 1.5.
+ */
+export function niceTicks(lo: number, hi: number, count = 5, integer = false): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
-  if (hi === lo) return [lo];
-  const raw = (hi - lo) / Math.max(1, count);
+  if (hi === lo) return integer && !Number.isInteger(lo) ? [] : [lo];
+  const raw = Math.max((hi - lo) / Math.max(1, count), integer ? 1 : 0);
   const mag = 10 ** Math.floor(Math.log10(raw));
   const norm = raw / mag;
   const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
