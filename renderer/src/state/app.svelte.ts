@@ -14,6 +14,7 @@ import { GraphEditorState } from './graph-editor.svelte.js';
 import { LabelState } from './labels.svelte.js';
 import type { TemplateId } from '../../../shared/api/models.js';
 import { TEMPLATE_INFO } from '../../../shared/templates.js';
+import { chooseRun } from '../lib/run-choice.js';
 
 export const VIEWS = [
   { id: 'projects', label: 'Projects', needsProject: false },
@@ -132,10 +133,11 @@ export class AppState {
     this.runs = sortRuns(runs);
     this.selectedDatasetId = datasets[0]?.id ?? null;
     this.trainDatasetId = datasets.find((d) => d.kind === 'tabular')?.id ?? null;
-    this.selectedRunId = this.runs.find((r) => r.hasWeights)?.id ?? null;
+    this.selectedRunId = chooseRun(this.runs, null);
     const running = this.runs.find((r) => r.status === 'running' || r.status === 'paused');
     if (running) {
       this.live.begin(running.id);
+      this.live.status = running.status; // a run left paused says so, not "running"
       this.live.backend = running.backend ?? null;
     }
     if (this.selectedDataset?.kind === 'tabular') void this.refreshLayout(this.selectedDataset.id);
@@ -270,7 +272,12 @@ export class AppState {
     if (!this.project) return;
     const runs = await this.attempt(() => this.api.training.list({}));
     if (runs) this.runs = sortRuns(runs);
-    if (!this.selectedRunId) this.selectedRunId = this.runs.find((r) => r.hasWeights)?.id ?? null;
+    this.keepRunChoice();
+  }
+
+  /** Keeps the run picked for Evaluate and Export unless it is gone or hidden; then the newest visible one. */
+  keepRunChoice(): void {
+    this.selectedRunId = chooseRun(this.runs, this.selectedRunId);
   }
 
   async startTraining(): Promise<RunSummary | undefined> {
