@@ -140,7 +140,7 @@ async function cmdImportImages(core: Core, src: string, flags: Flags, out: Outpu
   const off = core.onEvent((event, p) => {
     if (event !== 'import.progress') return;
     const q = p as { phase?: string; images?: number; imagesTotal?: number; problems?: number };
-    out.progress(q.phase === 'copying' ? `importing ${q.images ?? 0} of ${q.imagesTotal ?? 0} images (${q.problems ?? 0} skipped)` : `looking through ${q.images ?? 0} files`);
+    out.progress(q.phase === 'copying' ? `importing ${q.images ?? 0} of ${q.imagesTotal ?? 0} images (${q.problems ?? 0} skipped)` : q.images ? `looking through ${q.images} files` : 'looking through the folder');
   });
   const every = num(flags, 'every-seconds');
   const frames = num(flags, 'every-frames');
