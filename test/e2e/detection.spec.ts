@@ -6,7 +6,8 @@
  * viewer's TP / FP / miss totals at two thresholds (all stored detections at the lowest one; at
  * the F1-optimal one, the evaluation's own best-F1 precision and recall), an image opened large
  * and moved through by keyboard, then try-it on a dropped image, its boxes drawn and filtered as
- * the core filters them. Screenshots in test/artifacts/e2e/detection-*.png.
+ * the core filters them; exported before evaluation (the default threshold, said so) and after it as
+ * Python code (the evaluation's threshold, the COCO data/ described). Screenshots in test/artifacts/e2e/detection-*.png.
  */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { writeShapesCoco } from '../helpers/detection-data.js';
 import type { DetectionEvaluation, DetectionImagePage } from '../../shared/detection.js';
 import type { TryImageResult } from '../../shared/tryit.js';
 import type { RunSummary } from '../../shared/training.js';
+import type { ExportReport } from '../../shared/api/export.js';
 
 const IMAGES = 96;
 /** Small batches: the grid head needs steps more than epochs (about 10 a second on wasm here). */
@@ -60,7 +62,7 @@ async function viewerSettled(page: Page, threshold: string): Promise<void> {
 }
 
 test('detector: import COCO, Grid detector template, train, evaluate, viewer at two thresholds, large image, try it', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-e2e-detect-'));
   const data = await writeShapesCoco(path.join(tmp, 'shapes'), { images: IMAGES, size: 64, seed: 11, emptyEvery: 9 });
   const errors: string[] = [];
@@ -100,7 +102,16 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     await expect(page.getByTestId('try-threshold-optimal')).toHaveText('default');
     await expect(page.getByTestId('try-unevaluated')).toContainText('Evaluate the run');
 
+    // Exported before it is evaluated, the report says the threshold is the default and how to set it.
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-format-tfjs').check();
+    await page.getByTestId('export-dir').fill(path.join(tmp, 'export-unevaluated'));
+    await page.getByTestId('export-button').click();
+    await expect(page.getByTestId('export-threshold')).toHaveText('Score threshold 0.30 (the default: not evaluated yet — evaluate the run to set it)', { timeout: 60_000 });
+    await expect(page.getByTestId('export-data')).toHaveCount(0);
+
     // 5. Evaluate: the headline mAP is the api's.
+    await page.getByTestId('nav-evaluate').click();
     await page.getByTestId('evaluate-tab-metrics').click();
     await page.getByTestId('evaluate-button').click();
     await expect(page.getByTestId('metric-map50')).toHaveText(/\d/, { timeout: 60_000 });
@@ -212,6 +223,21 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     expect(atLow).toBeGreaterThan(0);
     await expect(drawn).toHaveCount(atLow);
     await shot(page, 'detection-06-try');
+
+    // 9. The Python export from the dialog: the evaluation's threshold, and the COCO data/ its report describes.
+    await page.getByTestId('nav-export').click();
+    await page.getByTestId('export-format-python').check();
+    const pyDir = path.join(tmp, 'export-python');
+    await page.getByTestId('export-dir').fill(pyDir);
+    await page.getByTestId('export-button').click();
+    await expect(page.getByTestId('export-threshold')).toHaveText(`Score threshold ${optimal} (the run's evaluation: best F1 at IoU 0.5)`, { timeout: 90_000 });
+    const written = JSON.parse(readFileSync(path.join(pyDir, 'export-report.json'), 'utf8')) as ExportReport;
+    expect(written.threshold).toEqual({ value: e.threshold, source: 'evaluation' });
+    expect(written.data?.format).toBe('coco');
+    await expect(page.getByTestId('export-data')).toHaveText(`Dataset files: ${written.data?.format === 'coco' ? written.data.summary : ''}`);
+    await expect(page.getByTestId('export-data')).toContainText(`COCO in data/`);
+    await page.getByTestId('export-threshold').scrollIntoViewIfNeeded();
+    await shot(page, 'detection-07-export');
     expect(errors).toEqual([]);
   } finally {
     await server.stop();

@@ -51,9 +51,23 @@ test('every export format from the dialog, each with its parity report; ONNX as 
     await setNumber(page, 'epochs', 1);
     await page.getByTestId('train-button').click();
     await expect(page.getByTestId('run-status')).toContainText(/completed/i, { timeout: 120_000 });
+    await expect(page.getByTestId('status-run')).toHaveCount(0); // the status bar no longer says Training
+
+    // A hidden run is never picked for export: with the only run hidden, the view says so; unhidden, it is picked again.
+    await page.getByTestId('run-hide').click();
+    await page.getByTestId('nav-export').click();
+    await expect(page.getByTestId('no-run')).toHaveText('All runs are hidden — show hidden runs in Train.');
+    await expect(page.getByTestId('export-button')).toBeDisabled();
+    await shot(page, 'export-all-hidden');
+    await page.getByTestId('nav-train').click();
+    await page.getByTestId('show-hidden').check();
+    await expect(page.getByTestId('run-hide')).toHaveText('Unhide');
+    await page.getByTestId('run-hide').click();
+    await expect(page.getByTestId('run-hide')).toHaveText('Hide');
 
     // Each format from the dialog: its files, and the report's parity on the page.
     await page.getByTestId('nav-export').click();
+    await expect(page.getByTestId('run-select')).toHaveValue(/.+/);
     const expected: Record<string, { file: string; status: RegExp }> = {
       tfjs: { file: 'model.json', status: /exact match/ },
       keras: { file: 'Run-1.keras', status: /read back with h5wasm/ },
@@ -70,6 +84,10 @@ test('every export format from the dialog, each with its parity report; ONNX as 
       await expect(page.getByTestId('export-files')).toContainText(want.file);
       const checks = page.getByTestId('parity-check');
       await expect(checks.first()).toContainText(want.status);
+      // A regressor has no threshold; only the Python code writes the dataset (data/), and the report says what it holds.
+      await expect(page.getByTestId('export-threshold')).toHaveCount(0);
+      if (format === 'python') await expect(page.getByTestId('export-data')).toHaveText(/^Dataset files: \.npy arrays in data\/: the prepared inputs and targets, splits; \d+ train, \d+ validation, \d+ test samples$/);
+      else await expect(page.getByTestId('export-data')).toHaveCount(0);
       // python3-torch is installed here, so even the torch code is run at export time.
       for (const c of await checks.all()) await expect(c).toHaveAttribute('data-status', 'passed');
       expect(readdirSync(dir)).toEqual(expect.arrayContaining([want.file, 'export-report.json', 'EXPORT.md']));
