@@ -7,6 +7,14 @@
  */
 
 export type Split = 'train' | 'validation' | 'test';
+
+/** The image files the importers take (and try-it reads from a dropped folder), by extension. */
+export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif'];
+
+export function isImageName(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && IMAGE_EXTENSIONS.includes(name.slice(dot).toLowerCase());
+}
 export const SPLITS: readonly Split[] = ['train', 'validation', 'test'];
 
 /** The image formats an importer recognises; 'video' is a video file sampled into frames. */

@@ -223,7 +223,7 @@ test('try an image run: picked images get their class and probabilities, a broke
     await page.goto(server.url);
     await page.getByTestId('nav-evaluate').click();
     await page.getByTestId('evaluate-tab-try').click();
-    await expect(page.getByTestId('try-drop')).toContainText('Drop images here');
+    await expect(page.getByTestId('try-drop')).toContainText('Drop images or a folder here');
     await expect(page.getByText('sorts images into 2 classes (left, right)')).toBeVisible();
     await page.getByTestId('try-image-input').setInputFiles(['new-left.png', 'new-right.png', 'readme.png'].map((f) => path.join(drops, f)));
     const cards = page.getByTestId('try-image-result');
@@ -232,6 +232,17 @@ test('try an image run: picked images get their class and probabilities, a broke
     await expect(cards.nth(1).getByTestId('try-image-class')).toHaveText('right');
     await expect(cards.nth(2).getByTestId('try-image-error')).toContainText('readme.png could not be read as an image');
     await shot(page, 'runs-07-try-images');
+    // A folder: its images at any depth, in path order, at most 32 of them; other files skipped.
+    writeFileSync(path.join(tmp, 'images', 'left', 'notes.txt'), 'not an image');
+    await page.getByTestId('try-folder-input').setInputFiles(path.join(tmp, 'images'));
+    await expect(page.getByText('Classified the first 32 of 60 images.')).toBeVisible();
+    await expect(cards).toHaveCount(32);
+    // Path order, numbers as numbers: left/0.png, left/1.png, left/2.png, …, left/29.png, right/0.png, right/1.png.
+    await expect(cards.nth(0)).toContainText('0.png');
+    await expect(cards.nth(2)).toContainText('2.png');
+    await expect(cards.nth(0).getByTestId('try-image-class')).toHaveText('left');
+    await expect(cards.nth(31).getByTestId('try-image-class')).toHaveText('right');
+    await shot(page, 'runs-08-try-folder');
     expect(errors).toEqual([]);
   } finally {
     await server.stop();

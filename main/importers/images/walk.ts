@@ -6,12 +6,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { checkCancelled } from './errors.js';
+import { IMAGE_EXTENSIONS, isImageName } from '../../../shared/images.js';
 
-export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.gif'];
-
-export function isImageName(name: string): boolean {
-  return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
-}
+export { IMAGE_EXTENSIONS, isImageName };
 
 export function isHidden(name: string): boolean {
   return name.startsWith('.') || name === '__MACOSX';
