@@ -90,12 +90,13 @@ export async function prepareImageData(
   const detection = 'truths' in chosen ? (chosen as DetectionImages) : null;
   let last = 0;
   const skippedFiles: string[] = [];
+  const note = detection ? detectionPrepNote(detection) : unlabelledNote(unlabelled);
   const emit = (p: { images: number; total: number; skipped: number }, done: boolean) => {
     if (!opts.runId) return;
     const now = Date.now();
     if (!done && now - last < PROGRESS_MS) return;
     last = now;
-    ctx.emit('training.preparing', { runId: opts.runId, ...p, skippedFiles: skippedFiles.slice(0, NAMED_SKIPS), done });
+    ctx.emit('training.preparing', { runId: opts.runId, ...p, skippedFiles: skippedFiles.slice(0, NAMED_SKIPS), done, ...(done && note ? { note } : {}) });
   };
   let progress = { images: 0, total: 0, skipped: 0 };
   const prepared = await prepareTrainingImages({
@@ -122,10 +123,15 @@ export async function prepareImageData(
     ...(detection ? { detection: { truths: detection.truths } } : {}),
   };
   const counts = Object.fromEntries(splits.map((s) => [s, prepared[s]?.count ?? 0]));
-  const note = detection ? detectionPrepNote(detection) : null;
   const summary = { shape, classes, counts, unlabelled, skipped: skipped.length, skippedFiles: skipped.slice(0, 50) };
   return {
     data,
     prep: { images: detection ? { ...summary, task: 'detection', negatives: detection.negatives, ...(note ? { note } : {}) } : summary },
   };
+}
+
+/** A classifier's images without a class are left out: said once, so the user knows to label them. */
+function unlabelledNote(unlabelled: number): string | null {
+  if (unlabelled === 0) return null;
+  return `${unlabelled} image${unlabelled === 1 ? ' has' : 's have'} no class and ${unlabelled === 1 ? 'is' : 'are'} left out (give ${unlabelled === 1 ? 'it a class' : 'them classes'} in the Label view to train on ${unlabelled === 1 ? 'it' : 'them'}).`;
 }

@@ -56,6 +56,8 @@ export interface TrainingPreparing {
   skipped: number;
   skippedFiles: string[];
   done: boolean;
+  /** Once done: the images left out as unlabelled, or trained as negatives (a detector), in a sentence. */
+  note?: string;
 }
 
 export const trainingSpec = {

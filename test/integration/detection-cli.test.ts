@@ -50,6 +50,8 @@ describe('detector runs', () => {
       expect(prep.images.counts['train']! + prep.images.counts['validation']! + prep.images.counts['test']!).toBe(40);
       expect(prep.images.note).toContain('8 images have no confirmed box and are not marked reviewed: left out');
       expect(preparing.at(-1)?.done).toBe(true);
+      // The Train view shows the same sentence once the images are prepared.
+      expect(preparing.at(-1)?.note).toBe(prep.images.note);
 
       const resumed = await h.training.resume({ runId: run.id, epochs: stopped.epochsDone + 2 });
       const done = await h.training.wait({ runId: resumed.id });
