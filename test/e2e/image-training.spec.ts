@@ -69,7 +69,7 @@ test('J2 on class folders: import, image CNN template, train 2 epochs, evaluate 
 
     // 3. Train 2 epochs on wasm.
     await page.getByTestId('nav-train').click();
-    await expect(page.getByTestId('train-inputs')).toContainText('(batch, 32, 32, 3) · classification, 3 classes');
+    await expect(page.getByTestId('train-inputs')).toContainText('input (batch, 32, 32, 3), images resized to it · classification, 3 classes');
     await page.getByTestId('backend-select').selectOption('wasm');
     await setNumber(page, 'epochs', 2);
     await page.getByTestId('train-button').click();
