@@ -1,10 +1,11 @@
 /**
  * `npm run bench -- j1|j2|j3|all [--backend B] [--epochs N] [--limit N] [--json]
- *                  [--loop layerbench|fit] [--peer auto|none|PYTHON] [--peer-threads N] [--data DIR]`
+ *                  [--loop layerbench|fit] [--peer auto|none|PYTHON] [--peer-threads N] [--data DIR] [--repeat N]`
  * Trains a reference journey (DESIGN.md) the way a trainer process does (data → model from the
  * template → our training loop), then the same model, batch size, optimizer and data in PyTorch
  * (bench/peers/torch_peer.py), and prints throughput, epoch time, peak memory, the journey's
- * metric and the ratio Layerbench/PyTorch. See docs/benchmarks.md.
+ * metric and the ratio Layerbench/PyTorch; `--repeat N` does it N times in turn and adds medians
+ * (bench/repeat.ts). See docs/benchmarks.md.
  *
  * `npm run bench -- graph [--nodes 50,200,400] [--iterations N] [--json]`
  * Times the graph editor's per-edit work (shape inference and validation) on large graphs; see graph.ts.
@@ -23,6 +24,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as TF from '@tensorflow/tfjs';
 import { writeJ1Csv } from './j1-data.js';
+import { median, summariseRepeats } from './repeat.js';
 import { FASHION_MNIST_DIR, J2_CLASSES, J2_SIDE, loadJ2 } from './j2-data.js';
 import { generateJ3, oneHot, J3_ANSWERS, J3_CHANNELS, J3_SIDE, J3_VOCABULARY, J3_WORDS } from './j3-data.js';
 import { findTorchPython, runPeer, writeArray, type PeerPython, type PeerResult, type PeerSpec } from './peers/peer.js';
@@ -303,11 +305,6 @@ function predictAll(tf: Tf, model: TF.LayersModel, split: Split, shapes: number[
   return out;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
-}
-
 const round = (v: number, digits: number) => Number(v.toFixed(digits));
 
 async function benchJourney(p: Prepared, o: Options): Promise<BenchResult> {
@@ -435,11 +432,23 @@ function printHuman(p: Prepared, r: BenchResult): void {
   console.log(lines.join('\n'));
 }
 
-async function runOne(journey: JourneyId, o: Options, json: boolean): Promise<void> {
+async function runOne(journey: JourneyId, o: Options, json: boolean, repeat: number): Promise<void> {
   const p = journey === 'j1' ? await prepareJ1(o.limit) : journey === 'j2' ? prepareJ2(o.limit, o.dataDir) : prepareJ3(o.limit);
-  const r = await benchJourney(p, o);
-  if (json) console.log(JSON.stringify(r));
-  else printHuman(p, r);
+  const runs: BenchResult[] = [];
+  for (let k = 0; k < repeat; k++) {
+    const r = await benchJourney(p, o);
+    runs.push(r);
+    if (json) console.log(JSON.stringify(r));
+    else printHuman(p, r);
+  }
+  if (repeat < 2) return;
+  const s = summariseRepeats(journey, runs);
+  if (json) console.log(JSON.stringify({ summary: s }));
+  else {
+    const peer = s.peer_samples_per_s ? `; PyTorch median ${s.peer_samples_per_s.median} (${s.peer_samples_per_s.min}–${s.peer_samples_per_s.max})` : '';
+    const ratio = s.ratio ? `; ratio of medians ${s.ratio_of_medians} (single runs ${s.ratio.min}–${s.ratio.max})` : '';
+    console.log(`\n${journey} over ${repeat} runs: Layerbench median ${s.samples_per_s.median} samples/s (${s.samples_per_s.min}–${s.samples_per_s.max})${peer}${ratio}`);
+  }
 }
 
 // ---- Command line --------------------------------------------------------------------------
@@ -458,6 +467,7 @@ const OPTIONS = {
   images: { type: 'string' },
   steps: { type: 'string' },
   prelabel: { type: 'string' },
+  repeat: { type: 'string' },
 } as const;
 
 function positiveInt(name: string, v: string | undefined): number | undefined {
@@ -531,11 +541,12 @@ async function main(): Promise<void> {
   const peer = resolvePeer(values.peer);
   // Said once per run: `all` passes the outcome on to its children as --peer PYTHON or --peer none.
   if (peer && 'missing' in peer) console.error(peer.missing);
-  if (what !== 'all') return runOne(what as JourneyId, { ...options, peer }, json);
+  const repeat = positiveInt('repeat', values.repeat) ?? 1;
+  if (what !== 'all') return runOne(what as JourneyId, { ...options, peer }, json, repeat);
 
   const self = fileURLToPath(import.meta.url);
   const passOn: string[] = [];
-  for (const key of ['backend', 'epochs', 'limit', 'loop', 'peer-threads', 'data'] as const) {
+  for (const key of ['backend', 'epochs', 'limit', 'loop', 'peer-threads', 'data', 'repeat'] as const) {
     const v = values[key];
     if (v !== undefined) passOn.push(`--${key}`, v);
   }
