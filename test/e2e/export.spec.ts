@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeJ1Csv } from '../../bench/j1-data.js';
 import { startServe, type ServeProcess } from '../helpers/serve.js';
-import { shot, setNumber } from '../helpers/e2e.js';
+import { createProject, importCsv, setNumber, setUpJ1Columns, shot } from '../helpers/e2e.js';
 
 const HOURS = 24 * 60;
 const TRAIN_ROWS = 24 * 45;
@@ -24,23 +24,9 @@ test('every export format from the dialog, each with its parity report; ONNX as 
   page.on('pageerror', (e) => errors.push(e.message));
   const server: ServeProcess = await startServe(home);
   try {
-    await page.goto(server.url);
-    await page.getByTestId('project-dir').fill(path.join(tmp, 'air'));
-    await page.getByTestId('project-name').fill('Air');
-    await page.getByTestId('create-project').click();
-    await expect(page.getByTestId('status-project')).toContainText('air');
-
-    await page.getByTestId('nav-data').click();
-    await page.getByTestId('import-file').setInputFiles(csv);
-    await expect(page.getByTestId('dataset-row')).toHaveCount(1);
-    await page.getByTestId('role-select-pollution').selectOption('target');
-    await page.getByTestId('encoding-select-wnd_dir').selectOption('integer');
-    await setNumber(page, 'lookback-input', 1);
-    await setNumber(page, 'horizon-input', 1);
-    await page.getByTestId('target-as-input').check();
-    await page.getByTestId('split-kind').selectOption('chronological');
-    await setNumber(page, 'train-rows', TRAIN_ROWS);
-    await expect(page.getByTestId('layout-input-shape')).toContainText('1, 8');
+    await createProject(page, server.url, path.join(tmp, 'air'));
+    await importCsv(page, csv);
+    await setUpJ1Columns(page, TRAIN_ROWS);
 
     await page.getByTestId('nav-model').click();
     await page.getByTestId('template-select').selectOption('j1-lstm');

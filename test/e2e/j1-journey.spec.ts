@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { writeJ1Csv } from '../../bench/j1-data.js';
 import { startServe, type ServeProcess } from '../helpers/serve.js';
-import { shot, setNumber } from '../helpers/e2e.js';
+import { setNumber, setUpJ1Columns, shot } from '../helpers/e2e.js';
 
 const HOURS = 24 * 120;
 const TRAIN_ROWS = 24 * 90;
@@ -41,14 +41,8 @@ test('J1 end to end in the browser, surviving a server restart', async ({ page }
     await page.getByTestId('import-file').setInputFiles(csv);
     await expect(page.getByTestId('dataset-row')).toHaveCount(1);
     await expect(page.getByTestId('preview-table')).toContainText('wnd_dir');
-    await page.getByTestId('role-select-pollution').selectOption('target');
+    await setUpJ1Columns(page, TRAIN_ROWS);
     await page.getByTestId('role-select-rain').selectOption('feature');
-    await page.getByTestId('encoding-select-wnd_dir').selectOption('integer');
-    await setNumber(page, 'lookback-input', 1);
-    await setNumber(page, 'horizon-input', 1);
-    await page.getByTestId('target-as-input').check();
-    await page.getByTestId('split-kind').selectOption('chronological');
-    await setNumber(page, 'train-rows', TRAIN_ROWS);
     await setNumber(page, 'validation-fraction', 0);
     await expect(page.getByTestId('layout-input-shape')).toContainText('1, 8');
     await expect(page.getByTestId('layout-task')).toContainText(/regression/i);

@@ -28,6 +28,22 @@ export async function createProject(page: Page, url: string, dir: string): Promi
   await expect(page.getByTestId('status-project')).toContainText(path.basename(dir));
 }
 
+/**
+ * Data view, a J1-style pollution CSV imported: this hour's 8 variables (pollution as the target
+ * and an input, wind direction as an integer code) predict the next hour's pollution, the first
+ * `trainRows` rows train.
+ */
+export async function setUpJ1Columns(page: Page, trainRows: number): Promise<void> {
+  await page.getByTestId('role-select-pollution').selectOption('target');
+  await page.getByTestId('encoding-select-wnd_dir').selectOption('integer');
+  await setNumber(page, 'lookback-input', 1);
+  await setNumber(page, 'horizon-input', 1);
+  await page.getByTestId('target-as-input').check();
+  await page.getByTestId('split-kind').selectOption('chronological');
+  await setNumber(page, 'train-rows', trainRows);
+  await expect(page.getByTestId('layout-input-shape')).toContainText('1, 8');
+}
+
 /** Data view: imports one CSV file and waits for its dataset row. */
 export async function importCsv(page: Page, csv: string): Promise<void> {
   await page.getByTestId('nav-data').click();
