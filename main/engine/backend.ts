@@ -12,6 +12,8 @@ import path from 'node:path';
 import { AppError } from '../../shared/errors.js';
 import type { BackendAttempt, BackendChoice, BackendInfo, BackendName } from '../../shared/training.js';
 import { registerWasmTrainingKernels } from './wasm-kernels/index.js';
+import { registerNativeKernels } from './native-kernels/index.js';
+import { loadNativeRuntime, type NativeLoad, type NativeRuntime } from './native-kernels/runtime.js';
 import { defaultWasmThreads, prepareWasmThreads } from './wasm-threads.js';
 
 /**
@@ -99,15 +101,22 @@ async function loadOne(name: BackendName, loader: ModuleLoader, options: Backend
     }
     case 'wasm': {
       setWasmPaths(wasmDir() + '/');
-      const started = prepareWasmThreads(tfjs, setThreadsCount, wasmThreads(options.wasmThreads));
+      // With native kernels the wasm heap must not be shared memory (native-kernels/runtime.ts):
+      // wasm runs on one thread and onnxruntime on every core.
+      const native = nativeKernels();
+      const started = prepareWasmThreads(tfjs, setThreadsCount, native.runtime ? 1 : wasmThreads(options.wasmThreads));
       try {
         await activate(tfjs, 'wasm');
       } finally {
         started(tfjs.getBackend() === 'wasm' ? tfjs.backend() : undefined);
       }
       registerWasmTrainingKernels(tfjs);
+      if (native.runtime) registerNativeKernels(tfjs, native.runtime);
       const simd = (await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT')) === true;
-      return { tf: tfjs, device: `CPU (WebAssembly, SIMD: ${simd ? 'yes' : 'no'}, threads: ${getThreadsCount()})` };
+      const kernels = native.runtime
+        ? `native kernels: onnxruntime ${native.runtime.version}, threads: ${native.runtime.threads}`
+        : `native kernels off: ${native.reason}`;
+      return { tf: tfjs, device: `CPU (WebAssembly, SIMD: ${simd ? 'yes' : 'no'}, threads: ${getThreadsCount()}; ${kernels})` };
     }
     case 'cpu':
       await activate(tfjs, 'cpu');
@@ -165,8 +174,27 @@ function reasonOf(e: unknown, name: BackendName): string {
   return first || `${name} failed without a message`;
 }
 
+let native: NativeLoad | undefined;
+
+/** The native kernels' runtime of this process, once the wasm backend has loaded it. */
+export function nativeKernelRuntime(): NativeRuntime | undefined {
+  return native?.runtime;
+}
+
 /**
- * How many threads the wasm backend runs on: LAYERBENCH_WASM_THREADS when set (a number, or
+ * onnxruntime's native kernels for the wasm backend's convolutions and products, loaded once per
+ * process, on every core (LAYERBENCH_NATIVE_THREADS=N sets the count); LAYERBENCH_NATIVE_KERNELS=0
+ * turns them off.
+ */
+function nativeKernels(): NativeLoad {
+  if (process.env['LAYERBENCH_NATIVE_KERNELS'] === '0') return { reason: 'turned off (LAYERBENCH_NATIVE_KERNELS=0)' };
+  const threads = Number(process.env['LAYERBENCH_NATIVE_THREADS']);
+  native ??= loadNativeRuntime(Number.isInteger(threads) && threads >= 1 ? threads : defaultWasmThreads());
+  return native;
+}
+
+/**
+ * How many threads the wasm backend runs on (when native kernels are off): LAYERBENCH_WASM_THREADS when set (a number, or
  * 'auto' for every core), else what the caller asked for (threadsForModel), else one.
  */
 export function wasmThreads(asked?: number): number {

@@ -148,7 +148,8 @@ describe('loadBackend', () => {
   it('loads the real wasm backend in Node', async () => {
     const { tf: got, info } = await loadBackend('wasm');
     expect(got.getBackend()).toBe('wasm');
-    expect(info.device).toMatch(/^CPU \(WebAssembly, SIMD: (yes|no), threads: \d+\)$/);
+    // One wasm thread: the native kernels use the cores (test/unit/engine/native-kernels.test.ts).
+    expect(info.device).toMatch(/^CPU \(WebAssembly, SIMD: (yes|no), threads: 1; native kernels: onnxruntime [\d.]+, threads: \d+\)$/);
     expect(Array.from(got.tidy(() => got.add(got.tensor1d([1, 2]), 1).dataSync()))).toEqual([2, 3]);
   });
 
