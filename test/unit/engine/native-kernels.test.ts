@@ -9,7 +9,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, nativeKernelRuntime, type Tf } from '../../../main/engine/backend.js';
 import { NATIVE_KERNELS, nativeKernelsActive, registerNativeKernels, unregisterNativeKernels } from '../../../main/engine/native-kernels/index.js';
 import { loadNativeRuntime, MAX_SESSIONS, type NativeRuntime } from '../../../main/engine/native-kernels/runtime.js';
-import { filterGradExtent, modelFor, outputPadding, type NativeSpec } from '../../../main/engine/native-kernels/graphs.js';
+import { convFilterGradByPatches, convFilterGradBySwap, filterGradExtent, inputsOf, modelFor, outputPadding, type NativeSpec } from '../../../main/engine/native-kernels/graphs.js';
 import { SMALL_PRODUCT_MACS } from '../../../main/engine/wasm-kernels/small-mat-mul.js';
 import { BROADCAST, CONV2D_CASES, PRODUCTS, convGrads, expectSameOnBoth, values, type Shape4 } from '../../helpers/kernel-cases.js';
 
@@ -153,6 +153,26 @@ describe('the models and the runtime', () => {
     expect(filterGradExtent(10, 4, 2, 3, 1, 0)).toEqual({ padAfter: 0, keep: 9 });
     // same padding of 1 each side on x of 5, kernel 3: rows −1..5, one past the end.
     expect(filterGradExtent(5, 5, 1, 3, 1, 1)).toEqual({ padAfter: 1, keep: 5 });
+  });
+
+  it('sums the filter gradient over groups of samples as over the whole batch, and as the swapped convolution does', () => {
+    const spec: NativeSpec = { op: 'conv2dBackpropFilter', x: [5, 9, 8, 3], dy: [5, 4, 4, 4], filter: [3, 2, 3, 4], strides: [2, 2], dilations: [1, 1], pads: { top: 0, bottom: 0, left: 0, right: 0 } };
+    const feeds = Object.fromEntries(inputsOf(spec).map(([name, dims], k) => [name, { data: values(dims, k + 1), dims }]));
+    const perSample = 4 * 4 * 3 * 2 * 3;
+    const gradient = (key: string, model: () => Uint8Array) => {
+      const y = new Float32Array(3 * 2 * 3 * 4);
+      runtime.run(key, model, feeds, { y: { data: y, dims: spec.filter } });
+      return y;
+    };
+    const whole = gradient('whole', () => convFilterGradByPatches(spec));
+    const swapped = gradient('swapped', () => convFilterGradBySwap(spec));
+    // Groups of 2, 2 and 1 samples, and of one sample each.
+    for (const maxValues of [2 * perSample, perSample]) {
+      const grouped = gradient(`groups ${maxValues}`, () => convFilterGradByPatches(spec, maxValues));
+      grouped.forEach((v, i) => expect(v).toBeCloseTo(whole[i]!, 4));
+    }
+    swapped.forEach((v, i) => expect(v).toBeCloseTo(whole[i]!, 4));
+    expect(Math.max(...whole.map(Math.abs))).toBeGreaterThan(0.1);
   });
 
   it('keeps at most MAX_SESSIONS sessions, closing the least recently used', () => {
