@@ -71,7 +71,16 @@ export interface MatMulSpec {
   leakyAlpha?: number;
 }
 
-export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec;
+export interface SumSpec {
+  op: 'sum';
+  x: number[];
+  /** Distinct axes to sum over, in ascending order. */
+  axes: number[];
+  keepDims: boolean;
+  out: number[];
+}
+
+export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec;
 
 function valueInfo(name: string, shape: readonly number[]) {
   return { name, type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } };
@@ -306,6 +315,11 @@ export function matMulModel(s: MatMulSpec): Uint8Array {
   });
 }
 
+/** Sum over some axes (a bias gradient sums all but the channels). */
+export function sumModel(s: SumSpec): Uint8Array {
+  return modelBytes(inputsOf(s), s.out, (b) => b.op('ReduceSum', ['x', b.int64s('axes', s.axes)], { keepdims: { i: s.keepDims ? 1 : 0 } }));
+}
+
 /** One matrix a side (any batch axes of size 1). */
 const singleProduct = (s: MatMulSpec) => size(s.a.slice(0, -2)) === 1 && size(s.b.slice(0, -2)) === 1;
 
@@ -332,6 +346,8 @@ export function inputsOf(s: NativeSpec): [string, number[]][] {
         ['x', s.x],
         ['dy', s.dy],
       ];
+    case 'sum':
+      return [['x', s.x]];
     case 'matMul': {
       const single = singleProduct(s);
       const operand = (shape: readonly number[]) => (single ? asMatrixOperand(shape) : [...shape]);
@@ -356,6 +372,8 @@ export function outputOf(s: NativeSpec): number[] {
       return s.filter;
     case 'matMul':
       return singleProduct(s) ? s.out.slice(-2) : s.out;
+    case 'sum':
+      return s.out;
   }
 }
 
@@ -369,5 +387,7 @@ export function modelFor(spec: NativeSpec): Uint8Array {
       return convFilterGradModel(spec);
     case 'matMul':
       return matMulModel(spec);
+    case 'sum':
+      return sumModel(spec);
   }
 }

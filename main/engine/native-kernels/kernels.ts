@@ -1,7 +1,7 @@
 /**
  * TF.js kernels for the wasm backend that run on onnxruntime's native CPU kernels
- * (./runtime.ts): convolutions with both their gradients, and matrix products (what Conv2D and
- * Dense layers spend their time in). Each keeps the kernel it replaces and hands it every case it
+ * (./runtime.ts): convolutions with both their gradients, matrix products (what Conv2D and Dense
+ * layers spend their time in) and large sums (bias gradients). Each keeps the kernel it replaces and hands it every case it
  * does not take: another dtype, NCHW, products small enough that a loop wins, shapes a transposed
  * convolution cannot express.
  */
@@ -184,6 +184,31 @@ export function matMulConfig(tf: Tf, runtime: NativeRuntime, original: TF.Kernel
       if (bias) named['bias'] = bias;
       if (activation === 'prelu') named['alpha'] = preluActivationWeights!;
       return runNative(runtime, backend, spec, named, out);
+    },
+  };
+}
+
+/** Below this many values a sum stays in wasm (the call into onnxruntime would cost more). */
+export const NATIVE_SUM_MIN_VALUES = 65_536;
+
+/**
+ * Sum of a large float32 tensor. wasm's own moves the summed axes last with a Transpose first: for
+ * a Conv2D's bias gradient (all axes but the channels) that is a copy of the whole gradient.
+ */
+export function sumConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelConfig): TF.KernelConfig {
+  return {
+    ...original,
+    kernelFunc: (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x } = inputs as TF.SumInputs;
+      const { axis, keepDims } = attrs as unknown as TF.SumAttrs;
+      if (!nativeCan(backend, [x]) || size(x!.shape) < NATIVE_SUM_MIN_VALUES) return original.kernelFunc(args);
+      const axes = [...new Set(tf.util.parseAxisParam(axis, x!.shape))].sort((p, q) => p - q);
+      if (axes.length === 0) return original.kernelFunc(args);
+      const kept = x!.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+      const out = keepDims ? kept : x!.shape.filter((_, i) => !axes.includes(i));
+      const spec: NativeSpec = { op: 'sum', x: x!.shape, axes, keepDims, out };
+      return runNative(runtime, backend, spec, { x: x! }, out);
     },
   };
 }

@@ -134,6 +134,20 @@ describe('matrix products, native above SMALL_PRODUCT_MACS', () => {
   });
 });
 
+describe('sums, native from NATIVE_SUM_MIN_VALUES values', () => {
+  const SUMS: [string, number[], number | number[] | undefined, boolean, number][] = [
+    ["a Conv2D's bias gradient: all axes but the channels", [8, 30, 30, 32], [0, 1, 2], false, 1],
+    ['keepDims and a negative axis', [8, 30, 30, 32], [-1, 1], true, 1],
+    ['every axis', [70_000], undefined, false, 1],
+    ['the middle axis of a rank-3 tensor', [40, 50, 40], 1, false, 1],
+    ['too small: wasm sums it', [10, 100], [0], false, 0],
+  ];
+  it.each(SUMS)('%s', async (_name, shape, axis, keepDims, expected) => {
+    const runs = await nativeRuns(() => [tf.sum(tf.tensor(values(shape, 1), shape), axis, keepDims)]);
+    expect(runs).toBe(expected);
+  });
+});
+
 describe('the models and the runtime', () => {
   it('computes the transposed convolution padding, and refuses what ConvTranspose cannot do', () => {
     // x of 7, kernel 3, stride 2, valid: out 3; 2·2 + 3 = 7, nothing to add.
