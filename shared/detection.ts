@@ -159,3 +159,49 @@ export function encodeGridTarget(
 export function gridChannelNames(classes: readonly string[]): string[] {
   return ['objectness', 'cx', 'cy', 'w', 'h', ...classes.map((c) => `class:${c}`)];
 }
+
+/**
+ * The target of an image mirrored left to right (as augmentation flips it), made from the image's
+ * own target (`encodeGridTarget`'s layout for `rows` × `cols` cells and `classes` classes): what
+ * `encodeGridTarget` gives for the mirrored boxes. A centre at a fraction u of the width moves to
+ * 1 − u; its row, width, height and class stay. So column c becomes cols − 1 − c and the centre's
+ * offset x within its cell 1 − x, except for a centre exactly on a cell's left edge (x = 0, c ≥ 1):
+ * `encodeGridTarget` gives a centre on an edge to the cell on its right, so the mirrored centre,
+ * on the left edge of column cols − c, goes there with offset 0 rather than to column cols − 1 − c
+ * with offset 1. When that cell also receives a mirrored box, the larger stays, as in
+ * `encodeGridTarget` (of two equal ones, the one mirrored into it; the box order that breaks the tie
+ * there is not in a target).
+ * A target keeps one box per cell: a box that lost its cell to a larger one is not in it, and
+ * cannot come back when the mirror would give it a cell of its own (only possible next to a centre
+ * on an edge). Cells without an object stay all zero.
+ */
+export function flipGridTarget(target: Float32Array, rows: number, cols: number, classes: number): Float32Array {
+  for (const [name, v] of [['rows', rows], ['cols', cols], ['classes', classes]] as const)
+    if (!Number.isInteger(v) || v < 1) throw new Error(`flipGridTarget: ${name} must be a whole number of at least 1; got ${v}.`);
+  const depth = GRID_BOX_CHANNELS + classes;
+  if (target.length !== rows * cols * depth)
+    throw new Error(`flipGridTarget: a target of ${rows} × ${cols} cells × (${GRID_BOX_CHANNELS} + ${classes} classes) has ${rows * cols * depth} values; got ${target.length}.`);
+  const out = new Float32Array(target.length);
+  const onEdge: [number, number][] = [];
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) {
+      const from = (row * cols + col) * depth;
+      if (target[from] === 0) continue;
+      if (col > 0 && target[from + 1] === 0) {
+        onEdge.push([row, col]);
+        continue;
+      }
+      const to = (row * cols + (cols - 1 - col)) * depth;
+      out.set(target.subarray(from, from + depth), to);
+      out[to + 1] = 1 - target[from + 1]!;
+    }
+  }
+  // After the others: each lands in the cell another box's mirror may hold already.
+  for (const [row, col] of onEdge) {
+    const from = (row * cols + col) * depth;
+    const to = (row * cols + (cols - col)) * depth;
+    if (out[to] !== 0 && out[to + 3]! * out[to + 4]! >= target[from + 3]! * target[from + 4]!) continue;
+    out.set(target.subarray(from, from + depth), to);
+  }
+  return out;
+}

@@ -3,6 +3,8 @@
  * contrast, drawn per sample from the run's seeded stream, applied to the batch's values before
  * they become tensors (so nothing is left on the backend, and the same seed gives the same run).
  * Only inputs shaped as images (height, width, channels) are changed; validation data never is.
+ * A detector's targets are not images: the caller mirrors a flipped sample's grid target itself
+ * (`flipGridTarget` in shared/detection.ts), told which samples were flipped.
  */
 import type { Augmentation } from '../../shared/training.js';
 
@@ -20,13 +22,15 @@ export function augmentationActive(a: Augmentation | undefined): a is Augmentati
  * shift: the largest move, as a fraction of the width and height (pixels moved in from outside
  * are the edge's); brightness: the largest value added or taken; contrast: the largest change of
  * the factor around 1 that scales each image about its mean.
+ * Returns which samples were mirrored left to right (1) and which not (0).
  */
-export function augmentImages(values: Float32Array, count: number, shape: readonly number[], a: Augmentation, random: () => number): void {
+export function augmentImages(values: Float32Array, count: number, shape: readonly number[], a: Augmentation, random: () => number): Uint8Array {
   const [h, w, c] = shape as [number, number, number];
   const size = h * w * c;
   const scratch = new Float32Array(size);
   const maxDy = Math.round((a.shift ?? 0) * h);
   const maxDx = Math.round((a.shift ?? 0) * w);
+  const flipped = new Uint8Array(count);
   for (let n = 0; n < count; n++) {
     const img = values.subarray(n * size, (n + 1) * size);
     // Draw every parameter for every sample, so one setting does not change the others' draws.
@@ -35,6 +39,7 @@ export function augmentImages(values: Float32Array, count: number, shape: readon
     const dx = Math.round((random() * 2 - 1) * maxDx);
     const delta = (random() * 2 - 1) * (a.brightness ?? 0);
     const factor = 1 + (random() * 2 - 1) * (a.contrast ?? 0);
+    if (a.flip && flip) flipped[n] = 1;
     if ((a.flip && flip) || dx !== 0 || dy !== 0) {
       scratch.set(img);
       for (let y = 0; y < h; y++) {
@@ -56,4 +61,5 @@ export function augmentImages(values: Float32Array, count: number, shape: readon
     }
     if (delta !== 0) for (let i = 0; i < size; i++) img[i] = img[i]! + delta;
   }
+  return flipped;
 }

@@ -1,9 +1,10 @@
 /**
  * One training step and the batches it takes: a batch's rows gathered into tensors (image inputs
- * augmented, class weights attached), run through the train function TF.js builds for fit, with
- * the run's seeded noise.
+ * augmented, a detector's grid targets mirrored with its flipped images, class weights attached),
+ * run through the train function TF.js builds for fit, with the run's seeded noise.
  */
 import type * as TF from '@tensorflow/tfjs';
+import { flipGridTarget, GRID_BOX_CHANNELS } from '../../shared/detection.js';
 import { AppError } from '../../shared/errors.js';
 import type { Augmentation, Loss, TrainSettings } from '../../shared/training.js';
 import { balancedClassWeights, classIndices, sampleWeights } from './class-weights.js';
@@ -42,10 +43,14 @@ export function makeTrainStep(tf: Tf, model: TF.LayersModel, data: TrainData, se
   const augmentation = augmentationActive(settings.augmentation) ? settings.augmentation : undefined;
   // Its own stream, so turning augmentation on does not change the dropout masks.
   const augmentRandom = seededRandom(settings.seed, 'augment');
+  const grid = augmentation ? flippedGrid(settings, data, augmentation) : undefined;
 
   return async (rows, at) => {
-    const xs = batchInputs(tf, data.train, data.inputShapes, rows, augmentation, augmentRandom);
-    const ys = tf.tensor(gather(data.train.y, rows, data.outputUnits), [rows.length, ...(data.targetShape ?? [data.outputUnits])]);
+    let flipped: Uint8Array | undefined;
+    const xs = batchInputs(tf, data.train, data.inputShapes, rows, augmentation, augmentRandom, grid ? (f) => (flipped = f) : undefined);
+    const targets = gather(data.train.y, rows, data.outputUnits);
+    if (grid && flipped) mirrorTargets(targets, flipped, grid);
+    const ys = tf.tensor(targets, [rows.length, ...(data.targetShape ?? [data.outputUnits])]);
     const weights = weighting ? tf.tensor1d(sampleWeights(weighting.classes, weighting.weights, rows)) : undefined;
     const made: TF.Tensor[] = [...xs, ys, ...(weights ? [weights] : [])];
     let outs: TF.Scalar[] = [];
@@ -75,11 +80,58 @@ function classWeighting(settings: TrainSettings, data: TrainData): { classes: In
   return { classes, weights: balancedClassWeights(classes, data.outputUnits === 1 ? 2 : data.outputUnits) };
 }
 
-/** One tensor per model input for the given samples, image inputs augmented when asked. */
-export function batchInputs(tf: Tf, split: DataSplit, shapes: number[][], rows: Uint32Array, augmentation?: Augmentation, random?: () => number): TF.Tensor[] {
+interface GridLayout {
+  rows: number;
+  cols: number;
+  classes: number;
+}
+
+/**
+ * A detector run with flip on: the grid its targets are laid out in, so a flipped image's target
+ * is mirrored with it. A detector's target follows its one image input; with two, each flipped
+ * on its own draw, no single mirror fits. A shift would move the objects off their boxes.
+ */
+function flippedGrid(settings: TrainSettings, data: TrainData, augmentation: Augmentation): GridLayout | undefined {
+  if (settings.loss !== 'gridDetection') return undefined;
+  if ((augmentation.shift ?? 0) > 0)
+    throw new AppError('INVALID_REQUEST', `A detector trains without shift augmentation (it moves the objects but not their boxes); this run asks for shift ${augmentation.shift}.`);
+  if (!augmentation.flip) return undefined;
+  const [rows, cols, depth] = data.targetShape ?? [];
+  if (data.targetShape?.length !== 3 || !rows || !cols || !depth || depth <= GRID_BOX_CHANNELS)
+    throw new AppError('INVALID_REQUEST', `A detector's targets are (rows, cols, ${GRID_BOX_CHANNELS} + classes) per image; this run's are (${(data.targetShape ?? [data.outputUnits]).join(', ')}).`);
+  const images = data.inputShapes.filter(isImageShape).length;
+  if (images !== 1)
+    throw new AppError('INVALID_REQUEST', `Flip augmentation of a detector needs exactly one image input, whose boxes the grid target holds; this model has ${images}.`);
+  return { rows, cols, classes: depth - GRID_BOX_CHANNELS };
+}
+
+/** Mirrors, in place, the grid target of each sample whose image was flipped. */
+function mirrorTargets(targets: Float32Array, flipped: Uint8Array, grid: GridLayout): void {
+  const per = grid.rows * grid.cols * (GRID_BOX_CHANNELS + grid.classes);
+  flipped.forEach((f, i) => {
+    if (f) targets.set(flipGridTarget(targets.subarray(i * per, (i + 1) * per), grid.rows, grid.cols, grid.classes), i * per);
+  });
+}
+
+/**
+ * One tensor per model input for the given samples, image inputs augmented when asked.
+ * `onFlipped` hears, for each augmented image input, which samples it flipped (1) or not (0).
+ */
+export function batchInputs(
+  tf: Tf,
+  split: DataSplit,
+  shapes: number[][],
+  rows: Uint32Array,
+  augmentation?: Augmentation,
+  random?: () => number,
+  onFlipped?: (flipped: Uint8Array) => void,
+): TF.Tensor[] {
   return shapes.map((shape, k) => {
     const values = gather(split.xs[k]!, rows, size(shape));
-    if (augmentation && random && isImageShape(shape)) augmentImages(values, rows.length, shape, augmentation, random);
+    if (augmentation && random && isImageShape(shape)) {
+      const flipped = augmentImages(values, rows.length, shape, augmentation, random);
+      onFlipped?.(flipped);
+    }
     return tf.tensor(values, [rows.length, ...shape]);
   });
 }

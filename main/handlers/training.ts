@@ -137,7 +137,8 @@ function resumePoint(store: ProjectStore, run: Run, from: 'latest' | 'best'): { 
 
 /**
  * A detector logs its loss only (accuracy, MAE and MSE over grid cells would mean nothing), and
- * is not flipped or shifted: those move the objects but not their boxes.
+ * is not shifted: a shift moves the objects but not their boxes. A flip mirrors the boxes with
+ * the image (the train step mirrors each flipped image's grid target).
  */
 function checkDetectorSettings(settings: TrainSettings): void {
   if (settings.metrics.length > 0)
@@ -145,10 +146,10 @@ function checkDetectorSettings(settings: TrainSettings): void {
       'INVALID_REQUEST',
       `A detector logs its loss only; this run asks for ${settings.metrics.join(', ')}. Leave the metrics empty: mAP is measured when the run is evaluated.`,
     );
-  const a = settings.augmentation;
-  if (a && (a.flip || (a.shift ?? 0) > 0))
+  const shift = settings.augmentation?.shift ?? 0;
+  if (shift > 0)
     throw new AppError(
       'INVALID_REQUEST',
-      `A detector trains without flip and shift augmentation (they move the objects but not their boxes); this run asks for ${[a.flip ? 'flip' : '', (a.shift ?? 0) > 0 ? `shift ${a.shift}` : ''].filter(Boolean).join(' and ')}. Brightness and contrast are fine.`,
+      `A detector trains without shift augmentation (it moves the objects but not their boxes); this run asks for shift ${shift}. Set shift to 0: flip, brightness and contrast are fine.`,
     );
 }

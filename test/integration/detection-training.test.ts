@@ -109,7 +109,7 @@ describe('detector training', () => {
     }
   });
 
-  it('refuses a detector with the wrong output shape, another loss or metric, flip augmentation, and a dataset with no confirmed box', { timeout: 60_000 }, async () => {
+  it('refuses a detector with the wrong output shape, another loss or metric, shift augmentation, and a dataset with no confirmed box; trains one with flip', { timeout: 60_000 }, async () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'lb-det-bad-'));
     const shapes = await writeShapesCoco(path.join(tmp, 'shapes'), { images: 12, size: 32, seed: 4 });
     const core = makeCore(tmp);
@@ -129,9 +129,12 @@ describe('detector training', () => {
         'A detector trains with the grid detection loss; this run asks for meanSquaredError',
       );
       await expect(h.training.start({ datasetId: d.id, settings: { ...SETTINGS, metrics: ['accuracy'] } })).rejects.toThrow('A detector logs its loss only; this run asks for accuracy');
-      await expect(h.training.start({ datasetId: d.id, settings: { ...SETTINGS, augmentation: { flip: true } } })).rejects.toThrow(
-        'A detector trains without flip and shift augmentation (they move the objects but not their boxes); this run asks for flip',
+      await expect(h.training.start({ datasetId: d.id, settings: { ...SETTINGS, augmentation: { flip: true, shift: 0.1 } } })).rejects.toThrow(
+        'A detector trains without shift augmentation (it moves the objects but not their boxes); this run asks for shift 0.1. Set shift to 0: flip, brightness and contrast are fine.',
       );
+      // Flip is not refused: the trainer mirrors each flipped image's grid target with it.
+      const flipped = await h.training.start({ datasetId: d.id, settings: { ...SETTINGS, epochs: 1, augmentation: { flip: true, brightness: 0.1 } }, name: 'flipped' });
+      expect((await h.training.wait({ runId: flipped.id })).status).toBe('completed');
 
       // Every box deleted: nothing to learn from, and the message says where to fix it.
       const items = await h.labels.itemIds({ filter: { datasetId: d.id } });

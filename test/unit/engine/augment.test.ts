@@ -4,7 +4,8 @@ import { augmentImages, augmentationActive, isImageShape } from '../../../main/e
 import { loadBackend, type Tf } from '../../../main/engine/backend.js';
 import { buildModel } from '../../../main/engine/build.js';
 import { train } from '../../../main/engine/train.js';
-import { withSeed } from '../../../main/engine/seed.js';
+import { seededRandom, withSeed } from '../../../main/engine/seed.js';
+import { batchInputs } from '../../../main/engine/train-step.js';
 import { stackToGraph } from '../../../shared/graph.js';
 import { mulberry32 } from '../../../shared/random.js';
 import { DEFAULT_TRAIN_SETTINGS, type TrainSettings } from '../../../shared/training.js';
@@ -20,14 +21,30 @@ function fixed(...draws: number[]): () => number {
   return () => draws[i++ % draws.length]!;
 }
 
+/** FNV-1a of the values' bytes, as 8 hex digits. */
+function fnv1a(values: Float32Array): string {
+  let h = 0x811c9dc5;
+  for (const byte of new Uint8Array(values.buffer, values.byteOffset, values.byteLength)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
+
 describe('augmentImages', () => {
-  it('mirrors left to right when the flip draw is under one half', () => {
+  it('mirrors left to right when the flip draw is under one half, and says which samples it mirrored', () => {
     const img = ramp();
-    augmentImages(img, 1, [3, 4, 1], { flip: true }, fixed(0.2, 0.5, 0.5, 0.5, 0.5));
+    expect(Array.from(augmentImages(img, 1, [3, 4, 1], { flip: true }, fixed(0.2, 0.5, 0.5, 0.5, 0.5)))).toEqual([1]);
     expect(Array.from(img)).toEqual([3, 2, 1, 0, 13, 12, 11, 10, 23, 22, 21, 20]);
     const kept = ramp();
-    augmentImages(kept, 1, [3, 4, 1], { flip: true }, fixed(0.7, 0.5, 0.5, 0.5, 0.5));
+    expect(Array.from(augmentImages(kept, 1, [3, 4, 1], { flip: true }, fixed(0.7, 0.5, 0.5, 0.5, 0.5)))).toEqual([0]);
     expect(Array.from(kept)).toEqual(Array.from(ramp()));
+    // A flip draw under one half with flip off mirrors nothing, and says so.
+    const unasked = ramp();
+    expect(Array.from(augmentImages(unasked, 1, [3, 4, 1], { brightness: 0 }, fixed(0.2, 0.5, 0.5, 0.5, 0.5)))).toEqual([0]);
+    expect(Array.from(unasked)).toEqual(Array.from(ramp()));
+    // Per sample, in batch order: the second and third of three.
+    const three = Float32Array.from([...ramp(), ...ramp(), ...ramp()]);
+    const flags = augmentImages(three, 3, [3, 4, 1], { flip: true }, fixed(0.9, 0.5, 0.5, 0.5, 0.5, 0.1, 0.5, 0.5, 0.5, 0.5, 0.4, 0.5, 0.5, 0.5, 0.5));
+    expect(Array.from(flags)).toEqual([0, 1, 1]);
+    expect(Array.from(three.subarray(12, 16))).toEqual([3, 2, 1, 0]);
   });
 
   it('shifts by up to the fraction asked, repeating the edge', () => {
@@ -54,6 +71,25 @@ describe('augmentImages', () => {
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
     expect(a).not.toEqual(batch());
+  });
+
+  it("gives a classifier's augmented batches, through the run's seeded stream, exactly as before detectors could flip", async () => {
+    // Hashes recorded from batchInputs before flip for detectors was added (commit c263266): the
+    // same seed must keep giving the same batches bit for bit, image and non-image inputs alike.
+    const { tf } = await loadBackend('cpu');
+    const n = 6;
+    const split = { xs: [Uint8Array.from({ length: n * 6 * 8 * 3 }, (_, i) => (i * 37 + 11) % 256), Float32Array.from({ length: n * 4 }, (_, i) => i / 10)], y: new Float32Array(n * 2), count: n };
+    const random = seededRandom(11, 'augment');
+    const augmentation = { flip: true, shift: 0.25, brightness: 0.1, contrast: 0.2 };
+    const hashes: string[] = [];
+    for (const rows of [Uint32Array.from([4, 0, 5, 2]), Uint32Array.from([1, 3, 2, 5])]) {
+      const xs = batchInputs(tf, split, [[6, 8, 3], [4]], rows, augmentation, random);
+      hashes.push(xs.map((t) => fnv1a(t.dataSync() as Float32Array)).join(' '));
+      tf.dispose(xs);
+    }
+    expect(hashes).toEqual(['b17522f7 a2ec7d48', 'f59845e4 3ed7723d']);
+    // Nothing else drew from the stream.
+    expect(random()).toBe(0.5919128588866442);
   });
 
   it('applies to image shapes and settings that change something', () => {
