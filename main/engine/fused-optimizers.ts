@@ -1,13 +1,13 @@
 /**
- * Adam and SGD with momentum with one kernel per variable on wasm (./wasm-kernels/adam.ts,
- * ./wasm-kernels/momentum.ts) instead of TF.js's fourteen and four.
+ * Adam and SGD with momentum with one kernel per variable on wasm (./wasm-kernels/adam.ts;
+ * momentum with the native kernels, ./native-kernels/kernels.ts) instead of TF.js's fourteen and four.
  * It is TF.js's AdamOptimizer otherwise: the same moments, the same saved weights and config (it
  * saves as class `Adam`, so a checkpoint's optimizer state resumes in either), and on any other
  * backend its own applyGradients runs.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from './wasm-kernels/adam.js';
-import { MOMENTUM_UPDATE, type MomentumUpdateAttrs } from './wasm-kernels/momentum.js';
+import { MOMENTUM_UPDATE, type MomentumUpdateAttrs } from './native-kernels/kernels.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type VariableGradients = Parameters<TF.AdamOptimizer['applyGradients']>[0];
@@ -106,7 +106,7 @@ interface MomentumFields {
 type MomentumClass = new (learningRate: number, momentum: number, useNesterov?: boolean) => TF.MomentumOptimizer;
 const momentumClasses = new WeakMap<Tf, MomentumClass>();
 
-/** True when this `tf` runs on wasm with the fused momentum kernel registered. */
+/** True when this `tf` runs on wasm with the fused momentum kernel registered (native kernels on). */
 export function fusedMomentumAvailable(tf: Tf): boolean {
   return tf.getBackend() === 'wasm' && tf.getKernel(MOMENTUM_UPDATE, 'wasm') !== undefined;
 }

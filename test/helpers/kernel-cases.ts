@@ -100,3 +100,23 @@ export const BROADCAST: [string, number[], number[], boolean, boolean][] = [
   ['a batch times a [1, n, k] transposed', [3, 4, 5], [1, 6, 5], false, true],
   ['one transposed matrix, rank 2, times a [1, k, n]', [5, 4], [1, 5, 6], true, false],
 ];
+
+// x, window, stride, padding. ReLU-like inputs: many zeros, so windows with ties and windows of zeros only.
+export const MAX_POOL_CASES: [string, Shape4, number, number, 'valid' | 'same'][] = [
+  ['2×2, stride 2, valid (J2)', [2, 8, 8, 3], 2, 2, 'valid'],
+  ['2×2, stride 2, odd size', [1, 7, 9, 2], 2, 2, 'valid'],
+  ['2×2, stride 2, same, odd size (padded windows)', [2, 7, 9, 2], 2, 2, 'same'],
+  ['3×3, stride 3, valid', [1, 10, 9, 4], 3, 3, 'valid'],
+  ['3×3, stride 2, same (overlapping)', [2, 7, 7, 2], 3, 2, 'same'],
+  ['2×2, stride 1, same (overlapping)', [1, 6, 6, 2], 2, 1, 'same'],
+];
+
+/** The gradient of Σ maxPool(relu(x)) · r with respect to x. */
+export function maxPoolGrads(tf: Tf, shape: Shape4, size: number, stride: number, pad: 'valid' | 'same'): () => TF.Tensor[] {
+  return () => {
+    const x = tf.relu(tf.tensor(values(shape, 14), shape)) as TF.Tensor4D;
+    const y = tf.maxPool(x, size, stride, pad);
+    const r = tf.tensor(values(y.shape, 15), y.shape);
+    return tf.grads((a: TF.Tensor) => tf.sum(tf.mul(tf.maxPool(a as TF.Tensor4D, size, stride, pad), r)))([x]);
+  };
+}

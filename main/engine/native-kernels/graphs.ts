@@ -80,7 +80,26 @@ export interface SumSpec {
   out: number[];
 }
 
-export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec;
+/** One SGD-with-momentum step of one variable (inputs value, acc, g; outputs y = the new value, acc1). */
+export interface MomentumSpec {
+  op: 'momentum';
+  shape: number[];
+  momentum: number;
+  learningRate: number;
+  nesterov: boolean;
+}
+
+/** MaxPoolGrad of windows that do not overlap (stride ≥ window): inputs x and dy, NHWC. */
+export interface MaxPoolGradSpec {
+  op: 'maxPoolGrad';
+  x: number[];
+  dy: number[];
+  kernel: [number, number];
+  strides: [number, number];
+  pads: Pads;
+}
+
+export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec | MomentumSpec | MaxPoolGradSpec;
 
 function valueInfo(name: string, shape: readonly number[]) {
   return { name, type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } };
@@ -88,16 +107,21 @@ function valueInfo(name: string, shape: readonly number[]) {
 
 /** The model's bytes: `build` adds nodes from the named inputs and returns the output's name. */
 function modelBytes(inputs: [string, readonly number[]][], output: readonly number[], build: (b: OnnxBuilder) => string): Uint8Array {
+  return modelBytesN(inputs, [['y', output]], (b) => [build(b)]);
+}
+
+/** The same with several outputs, named as given; `build` returns the tensors for them in order. */
+function modelBytesN(inputs: [string, readonly number[]][], outputs: [string, readonly number[]][], build: (b: OnnxBuilder) => string[]): Uint8Array {
   const b = new OnnxBuilder();
   for (const [name] of inputs) b.reserve(name);
-  b.reserve('y');
+  for (const [name] of outputs) b.reserve(name);
   const last = build(b);
-  b.opN('Identity', [last], {}, 'out', ['y']);
+  outputs.forEach(([name], i) => b.opN('Identity', [last[i]!], {}, `${name}_out`, [name]));
   const model = {
     ir_version: 8,
     opset_import: [{ domain: '', version: OPSET }],
     producer_name: 'Layerbench native kernels',
-    graph: { name: 'op', node: b.nodes, initializer: b.initializers, input: inputs.map(([n, s]) => valueInfo(n, s)), output: [valueInfo('y', output)] },
+    graph: { name: 'op', node: b.nodes, initializer: b.initializers, input: inputs.map(([n, s]) => valueInfo(n, s)), output: outputs.map(([n, s]) => valueInfo(n, s)) },
   };
   const type = onnxType('ModelProto');
   return type.encode(type.fromObject(model)).finish();
@@ -320,6 +344,39 @@ export function sumModel(s: SumSpec): Uint8Array {
   return modelBytes(inputsOf(s), s.out, (b) => b.op('ReduceSum', ['x', b.int64s('axes', s.axes)], { keepdims: { i: s.keepDims ? 1 : 0 } }));
 }
 
+/**
+ * TF.js's MomentumOptimizer step in its order of float32 operations, c = −learning rate:
+ * acc' = m·acc + g, value' = c·acc' + value (Nesterov: c·(g + acc'·m) + value). Separate Mul and
+ * Add nodes, so each rounds as TF.js's kernels do.
+ */
+export function momentumModel(s: MomentumSpec): Uint8Array {
+  return modelBytesN(inputsOf(s), [
+    ['y', s.shape],
+    ['acc1', s.shape],
+  ], (b) => {
+    const m = b.floats('m', [s.momentum], []);
+    const c = b.floats('c', [-s.learningRate], []);
+    const acc1 = b.op('Add', [b.op('Mul', [m, 'acc']), 'g']);
+    const step = s.nesterov ? b.op('Add', ['g', b.op('Mul', [acc1, m])]) : acc1;
+    return [b.op('Add', [b.op('Mul', [c, step]), 'value']), acc1];
+  });
+}
+
+/**
+ * MaxPoolGrad: onnxruntime's MaxPool gives each window's first largest value's position (the
+ * same one TensorFlow's gradient picks), and MaxUnpool puts dy there. Unpooling writes, it does
+ * not add, so windows must not overlap (the kernel checks).
+ */
+export function maxPoolGradModel(s: MaxPoolGradSpec): Uint8Array {
+  const [n, h, w, c] = s.x as [number, number, number, number];
+  const attrs = { kernel_shape: { ints: s.kernel }, strides: { ints: s.strides }, pads: { ints: [s.pads.top, s.pads.left, s.pads.bottom, s.pads.right] } };
+  return modelBytes(inputsOf(s), s.x, (b) => {
+    const [, where] = b.opN('MaxPool', [perm(b, 'x', [0, 3, 1, 2])], attrs, 'pool', 2);
+    const dx = b.op('MaxUnpool', [perm(b, 'dy', [0, 3, 1, 2]), where!, b.int64s('shape', [n, c, h, w])], attrs);
+    return perm(b, dx, [0, 2, 3, 1]);
+  });
+}
+
 /** One matrix a side (any batch axes of size 1). */
 const singleProduct = (s: MatMulSpec) => size(s.a.slice(0, -2)) === 1 && size(s.b.slice(0, -2)) === 1;
 
@@ -348,6 +405,17 @@ export function inputsOf(s: NativeSpec): [string, number[]][] {
       ];
     case 'sum':
       return [['x', s.x]];
+    case 'maxPoolGrad':
+      return [
+        ['x', s.x],
+        ['dy', s.dy],
+      ];
+    case 'momentum':
+      return [
+        ['value', s.shape],
+        ['acc', s.shape],
+        ['g', s.shape],
+      ];
     case 'matMul': {
       const single = singleProduct(s);
       const operand = (shape: readonly number[]) => (single ? asMatrixOperand(shape) : [...shape]);
@@ -374,6 +442,10 @@ export function outputOf(s: NativeSpec): number[] {
       return singleProduct(s) ? s.out.slice(-2) : s.out;
     case 'sum':
       return s.out;
+    case 'momentum':
+      return s.shape;
+    case 'maxPoolGrad':
+      return s.x;
   }
 }
 
@@ -389,5 +461,9 @@ export function modelFor(spec: NativeSpec): Uint8Array {
       return matMulModel(spec);
     case 'sum':
       return sumModel(spec);
+    case 'momentum':
+      return momentumModel(spec);
+    case 'maxPoolGrad':
+      return maxPoolGradModel(spec);
   }
 }

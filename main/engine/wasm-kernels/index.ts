@@ -3,7 +3,7 @@
  * Embedding layers can train), the ones it runs through plain loops where XNNPACK could
  * (transposed products, the input gradient of a convolution), an Identity that shares instead of
  * copying (./identity.ts), and our own for one LSTM step
- * (./lstm-cell.ts), one Adam update (./adam.ts) and one momentum update (./momentum.ts). Each is checked against the cpu backend in
+ * (./lstm-cell.ts) and one Adam update (./adam.ts). Each is checked against the cpu backend in
  * test/unit/engine/wasm-kernels.test.ts (the LSTM step in test/unit/engine/fused-lstm.test.ts).
  */
 import type * as TF from '@tensorflow/tfjs';
@@ -17,7 +17,6 @@ import { maxPoolGradConfig } from './max-pool-grad.js';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { LSTM_CELL, LSTM_CELL_GRAD, lstmCellConfig, lstmCellGradConfig } from './lstm-cell.js';
 import { ADAM_UPDATE, adamUpdateConfig } from './adam.js';
-import { MOMENTUM_UPDATE, momentumUpdateConfig } from './momentum.js';
 import { identityConfig } from './identity.js';
 
 /** Marks our kernel functions, so a second registration can tell them from wasm's own. */
@@ -38,7 +37,6 @@ const KERNELS: readonly { name: string; make: Factory }[] = [
   { name: LSTM_CELL, make: (tf) => lstmCellConfig(tf) },
   { name: LSTM_CELL_GRAD, make: () => lstmCellGradConfig() },
   { name: ADAM_UPDATE, make: () => adamUpdateConfig() },
-  { name: MOMENTUM_UPDATE, make: () => momentumUpdateConfig() },
   {
     name: 'Identity',
     make: (_tf, original) => {

@@ -6,10 +6,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { loadBackend, type Tf } from '../../../main/engine/backend.js';
+import { loadBackend, nativeKernelRuntime, type Tf } from '../../../main/engine/backend.js';
+import { registerNativeKernels, unregisterNativeKernels } from '../../../main/engine/native-kernels/index.js';
 import { fusedAdam, fusedAdamAvailable, fusedMomentum, fusedMomentumAvailable } from '../../../main/engine/fused-optimizers.js';
 import { ADAM_UPDATE } from '../../../main/engine/wasm-kernels/adam.js';
-import { MOMENTUM_UPDATE } from '../../../main/engine/wasm-kernels/momentum.js';
+import { MOMENTUM_UPDATE } from '../../../main/engine/native-kernels/kernels.js';
 import { mulberry32 } from '../../../shared/random.js';
 
 type Saved = Awaited<ReturnType<TF.Optimizer['getWeights']>>;
@@ -173,6 +174,26 @@ describe('fused momentum SGD', () => {
     expect(fused.iterations).toBe(12);
     reference.variables.forEach((v, i) => expect(maxRelative(v, fused.variables[i]!)).toBeLessThanOrEqual(1e-6));
     reference.moments.forEach((m, i) => expect(maxRelative(m, fused.moments[i]!)).toBeLessThanOrEqual(1e-6));
+  });
+
+  it("is TF.js's step where the native kernels are off", async () => {
+    await tf.setBackend('wasm');
+    unregisterNativeKernels(tf);
+    try {
+      expect(fusedMomentumAvailable(tf)).toBe(false);
+      const w = tf.variable(tf.ones([3]));
+      const optimizer = fusedMomentum(tf, 0.1, 0.9);
+      const profile = await tf.profile(() => {
+        optimizer.minimize(() => tf.sum(tf.square(w)) as TF.Scalar);
+      });
+      const names = profile.kernels.map((k) => k.name);
+      expect(names).not.toContain(MOMENTUM_UPDATE);
+      expect(names).toContain('Multiply');
+      tf.dispose([w]);
+      optimizer.dispose();
+    } finally {
+      registerNativeKernels(tf, nativeKernelRuntime()!);
+    }
   });
 
   it('follows a learning rate changed during training (reduce-on-plateau sets it)', async () => {

@@ -15,6 +15,8 @@ import {
   BROADCAST,
   CONV2D_CASES,
   EXPLICIT,
+  MAX_POOL_CASES,
+  maxPoolGrads,
   PRODUCTS,
   convGrads as convGradsOn,
   expectSameOnBoth as expectSameOn,
@@ -293,19 +295,7 @@ describe('Identity on wasm (a clone shares memory)', () => {
 });
 
 describe('MaxPoolGrad on wasm (the first largest value of each window gets the gradient)', () => {
-  // ReLU-like inputs: many zeros, so windows with ties and windows of zeros only.
-  const CASES: [string, [number, number, number, number], number, number, 'valid' | 'same'][] = [
-    ['2×2, stride 2, valid (J2)', [2, 8, 8, 3], 2, 2, 'valid'],
-    ['2×2, stride 2, odd size', [1, 7, 9, 2], 2, 2, 'valid'],
-    ['3×3, stride 2, same', [2, 7, 7, 2], 3, 2, 'same'],
-    ['2×2, stride 1, same', [1, 6, 6, 2], 2, 1, 'same'],
-  ];
-  it.each(CASES)('%s', async (_name, shape, size, stride, pad) => {
-    await expectSameOnBoth(() => {
-      const x = tf.relu(tf.tensor(values(shape, 14), shape)) as TF.Tensor4D;
-      const y = tf.maxPool(x, size, stride, pad);
-      const r = tf.tensor(values(y.shape, 15), y.shape);
-      return tf.grads((a: TF.Tensor) => tf.sum(tf.mul(tf.maxPool(a as TF.Tensor4D, size, stride, pad), r)))([x]);
-    });
+  it.each(MAX_POOL_CASES)('%s', async (_name, shape, size, stride, pad) => {
+    await expectSameOnBoth(maxPoolGrads(tf, shape, size, stride, pad));
   });
 });
