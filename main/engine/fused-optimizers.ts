@@ -1,13 +1,11 @@
 /**
- * Adam and SGD with momentum with one kernel per variable on wasm (./wasm-kernels/adam.ts;
- * momentum with the native kernels, ./native-kernels/kernels.ts) instead of TF.js's fourteen and four.
+ * Adam with one kernel per variable on wasm (./wasm-kernels/adam.ts) instead of TF.js's fourteen.
  * It is TF.js's AdamOptimizer otherwise: the same moments, the same saved weights and config (it
  * saves as class `Adam`, so a checkpoint's optimizer state resumes in either), and on any other
  * backend its own applyGradients runs.
  */
 import type * as TF from '@tensorflow/tfjs';
 import { ADAM_UPDATE, type AdamUpdateAttrs } from './wasm-kernels/adam.js';
-import { MOMENTUM_UPDATE, type MomentumUpdateAttrs } from './native-kernels/kernels.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type VariableGradients = Parameters<TF.AdamOptimizer['applyGradients']>[0];
@@ -92,59 +90,4 @@ function fusedAdamClass(tf: Tf): AdamClass {
 /** tf.train.adam's defaults (β₁ 0.9, β₂ 0.999, ε from the backend), with the fused step on wasm. */
 export function fusedAdam(tf: Tf, learningRate: number): TF.AdamOptimizer {
   return new (fusedAdamClass(tf))(learningRate, 0.9, 0.999);
-}
-
-/** The MomentumOptimizer fields the fused step reads (private in TF.js's types). */
-interface MomentumFields {
-  learningRate: number;
-  useNesterov: boolean;
-  m: TF.Scalar;
-  accumulations: ({ originalName: string; variable: TF.Variable } | undefined)[];
-  incrementIterations(): void;
-}
-
-type MomentumClass = new (learningRate: number, momentum: number, useNesterov?: boolean) => TF.MomentumOptimizer;
-const momentumClasses = new WeakMap<Tf, MomentumClass>();
-
-/** True when this `tf` runs on wasm with the fused momentum kernel registered (native kernels on). */
-export function fusedMomentumAvailable(tf: Tf): boolean {
-  return tf.getBackend() === 'wasm' && tf.getKernel(MOMENTUM_UPDATE, 'wasm') !== undefined;
-}
-
-function fusedMomentumClass(tf: Tf): MomentumClass {
-  const known = momentumClasses.get(tf);
-  if (known) return known;
-  class FusedMomentum extends tf.MomentumOptimizer {
-    /** The momentum as TF.js multiplies by it: its scalar `m`, made once in the constructor. */
-    private momentumValue?: number;
-
-    override applyGradients(variableGradients: VariableGradients): void {
-      if (!fusedMomentumAvailable(tf)) return super.applyGradients(variableGradients);
-      const self = this as unknown as MomentumFields;
-      const list = Array.isArray(variableGradients)
-        ? variableGradients.map((v) => ({ name: v.name, gradient: v.tensor }))
-        : Object.entries(variableGradients).map(([name, gradient]) => ({ name, gradient }));
-      this.momentumValue ??= self.m.dataSync()[0]!;
-      const attrs: MomentumUpdateAttrs = { learningRate: self.learningRate, momentum: this.momentumValue, nesterov: self.useNesterov };
-      tf.tidy(() => {
-        list.forEach(({ name, gradient }, i) => {
-          const value = tf.engine().registeredVariables[name]!;
-          const acc = (self.accumulations[i] ??= { originalName: `${name}/momentum`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) });
-          if (gradient == null) return;
-          const inputs = { value, accumulation: acc.variable, gradient } as unknown as TF.NamedTensorMap;
-          const [newValue, newAcc] = tf.engine().runKernel(MOMENTUM_UPDATE, inputs, attrs as unknown as TF.NamedAttrMap) as unknown as TF.Tensor[];
-          acc.variable.assign(newAcc!);
-          value.assign(newValue!);
-        });
-      });
-      self.incrementIterations();
-    }
-  }
-  momentumClasses.set(tf, FusedMomentum as unknown as MomentumClass);
-  return FusedMomentum as unknown as MomentumClass;
-}
-
-/** tf.train.momentum, with the fused step on wasm (it saves as class `Momentum`, like TF.js's). */
-export function fusedMomentum(tf: Tf, learningRate: number, momentum: number, useNesterov = false): TF.MomentumOptimizer {
-  return new (fusedMomentumClass(tf))(learningRate, momentum, useNesterov);
 }

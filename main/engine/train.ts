@@ -20,7 +20,7 @@ import {
 import { mulberry32, shuffle } from '../../shared/random.js';
 import { Callback, CallbackList, EarlyStopping, ReduceLrOnPlateau, resolveMonitor, type Trainer } from './callbacks.js';
 import { batchInputs, gather, makeTrainStep, size } from './train-step.js';
-import { fusedAdam, fusedMomentum } from './fused-optimizers.js';
+import { fusedAdam } from './fused-optimizers.js';
 import { gridDetectionLoss } from './detection-loss.js';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -124,7 +124,7 @@ export function makeOptimizer(tf: Tf, name: Optimizer, learningRate: number, mom
     case 'adam':
       return fusedAdam(tf, learningRate);
     case 'sgd':
-      return momentum > 0 ? fusedMomentum(tf, learningRate, momentum) : tf.train.sgd(learningRate);
+      return momentum > 0 ? tf.train.momentum(learningRate, momentum) : tf.train.sgd(learningRate);
     case 'rmsprop':
       return tf.train.rmsprop(learningRate);
     case 'adagrad':

@@ -80,15 +80,6 @@ export interface SumSpec {
   out: number[];
 }
 
-/** One SGD-with-momentum step of one variable (inputs value, acc, g; outputs y = the new value, acc1). */
-export interface MomentumSpec {
-  op: 'momentum';
-  shape: number[];
-  momentum: number;
-  learningRate: number;
-  nesterov: boolean;
-}
-
 /** MaxPoolGrad of windows that do not overlap (stride ≥ window): inputs x and dy, NHWC. */
 export interface MaxPoolGradSpec {
   op: 'maxPoolGrad';
@@ -99,7 +90,7 @@ export interface MaxPoolGradSpec {
   pads: Pads;
 }
 
-export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec | MomentumSpec | MaxPoolGradSpec;
+export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec | MaxPoolGradSpec;
 
 function valueInfo(name: string, shape: readonly number[]) {
   return { name, type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } };
@@ -107,21 +98,15 @@ function valueInfo(name: string, shape: readonly number[]) {
 
 /** The model's bytes: `build` adds nodes from the named inputs and returns the output's name. */
 function modelBytes(inputs: [string, readonly number[]][], output: readonly number[], build: (b: OnnxBuilder) => string): Uint8Array {
-  return modelBytesN(inputs, [['y', output]], (b) => [build(b)]);
-}
-
-/** The same with several outputs, named as given; `build` returns the tensors for them in order. */
-function modelBytesN(inputs: [string, readonly number[]][], outputs: [string, readonly number[]][], build: (b: OnnxBuilder) => string[]): Uint8Array {
   const b = new OnnxBuilder();
   for (const [name] of inputs) b.reserve(name);
-  for (const [name] of outputs) b.reserve(name);
-  const last = build(b);
-  outputs.forEach(([name], i) => b.opN('Identity', [last[i]!], {}, `${name}_out`, [name]));
+  b.reserve('y');
+  b.opN('Identity', [build(b)], {}, 'out', ['y']);
   const model = {
     ir_version: 8,
     opset_import: [{ domain: '', version: OPSET }],
     producer_name: 'Layerbench native kernels',
-    graph: { name: 'op', node: b.nodes, initializer: b.initializers, input: inputs.map(([n, s]) => valueInfo(n, s)), output: outputs.map(([n, s]) => valueInfo(n, s)) },
+    graph: { name: 'op', node: b.nodes, initializer: b.initializers, input: inputs.map(([n, s]) => valueInfo(n, s)), output: [valueInfo('y', output)] },
   };
   const type = onnxType('ModelProto');
   return type.encode(type.fromObject(model)).finish();
@@ -345,24 +330,6 @@ export function sumModel(s: SumSpec): Uint8Array {
 }
 
 /**
- * TF.js's MomentumOptimizer step in its order of float32 operations, c = −learning rate:
- * acc' = m·acc + g, value' = c·acc' + value (Nesterov: c·(g + acc'·m) + value). Separate Mul and
- * Add nodes, so each rounds as TF.js's kernels do.
- */
-export function momentumModel(s: MomentumSpec): Uint8Array {
-  return modelBytesN(inputsOf(s), [
-    ['y', s.shape],
-    ['acc1', s.shape],
-  ], (b) => {
-    const m = b.floats('m', [s.momentum], []);
-    const c = b.floats('c', [-s.learningRate], []);
-    const acc1 = b.op('Add', [b.op('Mul', [m, 'acc']), 'g']);
-    const step = s.nesterov ? b.op('Add', ['g', b.op('Mul', [acc1, m])]) : acc1;
-    return [b.op('Add', [b.op('Mul', [c, step]), 'value']), acc1];
-  });
-}
-
-/**
  * MaxPoolGrad: onnxruntime's MaxPool gives each window's first largest value's position (the
  * same one TensorFlow's gradient picks), and MaxUnpool puts dy there. Unpooling writes, it does
  * not add, so windows must not overlap (the kernel checks).
@@ -410,12 +377,6 @@ export function inputsOf(s: NativeSpec): [string, number[]][] {
         ['x', s.x],
         ['dy', s.dy],
       ];
-    case 'momentum':
-      return [
-        ['value', s.shape],
-        ['acc', s.shape],
-        ['g', s.shape],
-      ];
     case 'matMul': {
       const single = singleProduct(s);
       const operand = (shape: readonly number[]) => (single ? asMatrixOperand(shape) : [...shape]);
@@ -442,8 +403,6 @@ export function outputOf(s: NativeSpec): number[] {
       return singleProduct(s) ? s.out.slice(-2) : s.out;
     case 'sum':
       return s.out;
-    case 'momentum':
-      return s.shape;
     case 'maxPoolGrad':
       return s.x;
   }
@@ -461,8 +420,6 @@ export function modelFor(spec: NativeSpec): Uint8Array {
       return matMulModel(spec);
     case 'sum':
       return sumModel(spec);
-    case 'momentum':
-      return momentumModel(spec);
     case 'maxPoolGrad':
       return maxPoolGradModel(spec);
   }

@@ -5,19 +5,16 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../wasm-kernels/compose.js';
-import { convConfig, convFilterGradConfig, convInputGradConfig, matMulConfig, maxPoolGradConfig, MOMENTUM_UPDATE, momentumConfig, sumConfig } from './kernels.js';
+import { convConfig, convFilterGradConfig, convInputGradConfig, matMulConfig, maxPoolGradConfig, sumConfig } from './kernels.js';
 import type { NativeRuntime } from './runtime.js';
 
-/** Marks a native kernel function, with the wasm one it replaced (null: it replaced none). */
+/** Marks a native kernel function, with the wasm one it replaced. */
 const NATIVE = Symbol.for('layerbench.nativeKernel');
 /** registerWasmTrainingKernels skips kernels with its mark; a native kernel carries it too. */
 const TRAINING = Symbol.for('layerbench.wasmTrainingKernel');
-type Marked = TF.KernelFunc & { [NATIVE]?: TF.KernelConfig | null; [TRAINING]?: true };
+type Marked = TF.KernelFunc & { [NATIVE]?: TF.KernelConfig; [TRAINING]?: true };
 
 type Factory = (tf: Tf, runtime: NativeRuntime, original: TF.KernelConfig) => TF.KernelConfig;
-
-/** Kernels of our own, which no wasm kernel stands behind. */
-const OWN: readonly { name: string; make: (runtime: NativeRuntime) => TF.KernelConfig }[] = [{ name: MOMENTUM_UPDATE, make: momentumConfig }];
 
 const KERNELS: readonly { name: string; make: Factory }[] = [
   { name: 'Conv2D', make: (tf, rt, original) => convConfig(tf, rt, original, false) },
@@ -30,7 +27,7 @@ const KERNELS: readonly { name: string; make: Factory }[] = [
   { name: 'MaxPoolGrad', make: maxPoolGradConfig },
 ];
 
-export const NATIVE_KERNELS: readonly string[] = [...KERNELS, ...OWN].map((k) => k.name);
+export const NATIVE_KERNELS: readonly string[] = KERNELS.map((k) => k.name);
 
 /**
  * Registers the native kernels for 'wasm' over what is registered now (call after
@@ -50,24 +47,17 @@ export function registerNativeKernels(tf: Tf, runtime: NativeRuntime): string[] 
     tf.registerKernel(config);
     registered.push(name);
   }
-  for (const { name, make } of OWN) {
-    if (tf.getKernel(name, 'wasm')) continue;
-    const config = make(runtime);
-    (config.kernelFunc as Marked)[NATIVE] = null;
-    tf.registerKernel(config);
-    registered.push(name);
-  }
   return registered;
 }
 
-/** Puts back the kernels registerNativeKernels replaced (and removes its own); returns their names. */
+/** Puts back the kernels registerNativeKernels replaced; returns their names. */
 export function unregisterNativeKernels(tf: Tf): string[] {
   const restored: string[] = [];
-  for (const { name } of [...KERNELS, ...OWN]) {
+  for (const { name } of KERNELS) {
     const original = (tf.getKernel(name, 'wasm')?.kernelFunc as Marked | undefined)?.[NATIVE];
-    if (original === undefined) continue;
+    if (!original) continue;
     tf.unregisterKernel(name, 'wasm');
-    if (original) tf.registerKernel(original);
+    tf.registerKernel(original);
     restored.push(name);
   }
   return restored;

@@ -241,38 +241,3 @@ export function maxPoolGradConfig(tf: Tf, runtime: NativeRuntime, original: TF.K
     },
   };
 }
-
-/** Our kernel (not TF.js's): one SGD-with-momentum step of one variable (../fused-optimizers.ts). */
-export const MOMENTUM_UPDATE = 'LayerbenchMomentumUpdate';
-
-export interface MomentumUpdateAttrs {
-  learningRate: number;
-  momentum: number;
-  nesterov: boolean;
-}
-
-/**
- * Inputs value, accumulation, gradient; outputs the new value and accumulation. Natively it is
- * one call where TF.js's optimizer runs four wasm kernels, each a pass over the variable (for J2's
- * Dense kernel, 13 MB). A JavaScript loop over the heap was measured slower than those four
- * (15 against 6.5 ms for 3.2 M values), so there is no wasm version: without native kernels the
- * optimizer keeps TF.js's step.
- */
-export function momentumConfig(runtime: NativeRuntime): TF.KernelConfig {
-  return {
-    kernelName: MOMENTUM_UPDATE,
-    backendName: 'wasm',
-    kernelFunc: ({ inputs, backend, attrs }) => {
-      const { value, accumulation, gradient } = inputs as Record<'value' | 'accumulation' | 'gradient', TF.TensorInfo>;
-      const a = attrs as unknown as MomentumUpdateAttrs;
-      if (!nativeCan(backend, [value, accumulation, gradient])) throw new Error(`${MOMENTUM_UPDATE} needs float32 tensors in an unshared wasm heap`);
-      const heap = backend as WasmHeap;
-      const shape = value!.shape;
-      const outs = [heap.makeOutput(shape, 'float32'), heap.makeOutput(shape, 'float32')];
-      const view = (info: TF.TensorInfo): NativeTensor => ({ data: heap.typedArrayFromHeap(info) as Float32Array, dims: shape });
-      const spec: NativeSpec = { op: 'momentum', shape, momentum: a.momentum, learningRate: a.learningRate, nesterov: a.nesterov };
-      runtime.run(JSON.stringify(spec), () => modelFor(spec), { value: view(value!), acc: view(accumulation!), g: view(gradient!) }, { y: view(outs[0]!), acc1: view(outs[1]!) });
-      return outs;
-    },
-  };
-}

@@ -1,16 +1,13 @@
 /**
- * The fused Adam and momentum SGD (main/engine/fused-optimizers.ts) on wasm against
- * tf.train.adam / tf.train.momentum on wasm and on the cpu backend: the same variables, moments
- * and step count after several steps from the same start, and a state saved from one continues in
- * the other.
+ * The fused Adam (main/engine/fused-optimizers.ts) on wasm against tf.train.adam on wasm and on
+ * the cpu backend: the same variables, moments and step count after several steps from the same start,
+ * and a state saved from one continues in the other.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
-import { loadBackend, nativeKernelRuntime, type Tf } from '../../../main/engine/backend.js';
-import { registerNativeKernels, unregisterNativeKernels } from '../../../main/engine/native-kernels/index.js';
-import { fusedAdam, fusedAdamAvailable, fusedMomentum, fusedMomentumAvailable } from '../../../main/engine/fused-optimizers.js';
+import { loadBackend, type Tf } from '../../../main/engine/backend.js';
+import { fusedAdam, fusedAdamAvailable } from '../../../main/engine/fused-optimizers.js';
 import { ADAM_UPDATE } from '../../../main/engine/wasm-kernels/adam.js';
-import { MOMENTUM_UPDATE } from '../../../main/engine/native-kernels/kernels.js';
 import { mulberry32 } from '../../../shared/random.js';
 
 type Saved = Awaited<ReturnType<TF.Optimizer['getWeights']>>;
@@ -31,22 +28,14 @@ interface Trained {
   iterations: number;
 }
 
-type Kind = 'adam' | 'momentum' | 'nesterov';
-
-function optimizerOf(kind: Kind, fused: boolean): TF.Optimizer {
-  if (kind === 'adam') return fused ? fusedAdam(tf, 0.05) : tf.train.adam(0.05);
-  const nesterov = kind === 'nesterov';
-  return fused ? fusedMomentum(tf, 0.01, 0.9, nesterov) : tf.train.momentum(0.01, 0.9, nesterov);
-}
-
-/** `steps` optimizer steps on Σ (A·w − b)² + Σ u⁴, from fixed starting values; `resumeFrom` restores a state first. */
-async function train(backend: 'cpu' | 'wasm', fused: boolean, steps: number, resumeFrom?: Saved, kind: Kind = 'adam'): Promise<{ out: Trained; state: Saved }> {
+/** `steps` Adam steps on Σ (A·w − b)² + Σ u⁴, from fixed starting values; `resumeFrom` restores a state first. */
+async function train(backend: 'cpu' | 'wasm', fused: boolean, steps: number, resumeFrom?: Saved): Promise<{ out: Trained; state: Saved }> {
   await tf.setBackend(backend);
   const w = tf.variable(tf.tensor2d(values(12, 1), [4, 3]), true, `w_${backend}_${fused}`);
   const u = tf.variable(tf.tensor1d(values(5, 2)), true, `u_${backend}_${fused}`);
   const a = tf.tensor2d(values(24, 3), [6, 4]);
   const b = tf.tensor2d(values(18, 4), [6, 3]);
-  const optimizer = optimizerOf(kind, fused);
+  const optimizer = fused ? fusedAdam(tf, 0.05) : tf.train.adam(0.05);
   if (resumeFrom) {
     // The saved step count and moments; the variables start where they always do, on both sides.
     await optimizer.setWeights(resumeFrom.map((s) => ({ name: s.name, tensor: s.tensor.clone() })));
@@ -131,85 +120,5 @@ describe('fused Adam', () => {
     tf.dispose([w]);
     optimizer.dispose();
     await tf.setBackend('wasm');
-  });
-});
-
-describe('fused momentum SGD', () => {
-  it('runs one kernel per variable on wasm', async () => {
-    await tf.setBackend('wasm');
-    expect(fusedMomentumAvailable(tf)).toBe(true);
-    const w = tf.variable(tf.ones([3]));
-    const optimizer = fusedMomentum(tf, 0.1, 0.9);
-    const profile = await tf.profile(() => {
-      optimizer.minimize(() => tf.sum(tf.square(w)) as TF.Scalar);
-    });
-    const names = profile.kernels.map((k) => k.name);
-    expect(names.filter((n) => n === MOMENTUM_UPDATE)).toHaveLength(1);
-    expect(optimizer.getClassName()).toBe('Momentum');
-    tf.dispose([w]);
-    optimizer.dispose();
-  });
-
-  it.each(['momentum', 'nesterov'] as const)('matches tf.train.momentum (%s) over 20 steps', async (kind) => {
-    const fused = (await train('wasm', true, 20, undefined, kind)).out;
-    for (const [backend, tolerance] of [['wasm', 1e-6], ['cpu', 1e-4]] as const) {
-      const reference = (await train(backend, false, 20, undefined, kind)).out;
-      expect(fused.iterations).toBe(reference.iterations);
-      reference.variables.forEach((v, i) => expect(maxRelative(v, fused.variables[i]!), `${backend} variable ${i}`).toBeLessThanOrEqual(tolerance));
-      expect(fused.moments).toHaveLength(reference.moments.length);
-      reference.moments.forEach((m, i) => expect(maxRelative(m, fused.moments[i]!), `${backend} accumulation ${i}`).toBeLessThanOrEqual(tolerance));
-      expect(maxRelative(Float32Array.from(values(12, 1)), reference.variables[0]!)).toBeGreaterThan(0.05);
-    }
-    // Nesterov moves differently: the two formulas are not the same one.
-    if (kind === 'nesterov') {
-      const plain = (await train('wasm', true, 20, undefined, 'momentum')).out;
-      expect(maxRelative(plain.variables[0]!, fused.variables[0]!)).toBeGreaterThan(1e-3);
-    }
-  });
-
-  it('continues a state saved by TF.js the way TF.js does', async () => {
-    const { state } = await train('cpu', false, 7, undefined, 'momentum');
-    const reference = (await train('wasm', false, 5, state, 'momentum')).out;
-    const fused = (await train('wasm', true, 5, state, 'momentum')).out;
-    expect(fused.iterations).toBe(12);
-    reference.variables.forEach((v, i) => expect(maxRelative(v, fused.variables[i]!)).toBeLessThanOrEqual(1e-6));
-    reference.moments.forEach((m, i) => expect(maxRelative(m, fused.moments[i]!)).toBeLessThanOrEqual(1e-6));
-  });
-
-  it("is TF.js's step where the native kernels are off", async () => {
-    await tf.setBackend('wasm');
-    unregisterNativeKernels(tf);
-    try {
-      expect(fusedMomentumAvailable(tf)).toBe(false);
-      const w = tf.variable(tf.ones([3]));
-      const optimizer = fusedMomentum(tf, 0.1, 0.9);
-      const profile = await tf.profile(() => {
-        optimizer.minimize(() => tf.sum(tf.square(w)) as TF.Scalar);
-      });
-      const names = profile.kernels.map((k) => k.name);
-      expect(names).not.toContain(MOMENTUM_UPDATE);
-      expect(names).toContain('Multiply');
-      tf.dispose([w]);
-      optimizer.dispose();
-    } finally {
-      registerNativeKernels(tf, nativeKernelRuntime()!);
-    }
-  });
-
-  it('follows a learning rate changed during training (reduce-on-plateau sets it)', async () => {
-    await tf.setBackend('wasm');
-    const run = async (fused: boolean) => {
-      const w = tf.variable(tf.tensor1d(values(4, 5)));
-      const optimizer = optimizerOf('momentum', fused) as TF.MomentumOptimizer;
-      for (let i = 0; i < 6; i++) {
-        if (i === 3) optimizer.setLearningRate(0.001);
-        optimizer.minimize(() => tf.sum(tf.square(w)) as TF.Scalar);
-      }
-      const out = Float32Array.from(w.dataSync());
-      w.dispose();
-      optimizer.dispose();
-      return out;
-    };
-    expect(maxRelative(await run(false), await run(true))).toBeLessThanOrEqual(1e-6);
   });
 });
