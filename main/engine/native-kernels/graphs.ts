@@ -80,17 +80,7 @@ export interface SumSpec {
   out: number[];
 }
 
-/** MaxPoolGrad of windows that do not overlap (stride ≥ window): inputs x and dy, NHWC. */
-export interface MaxPoolGradSpec {
-  op: 'maxPoolGrad';
-  x: number[];
-  dy: number[];
-  kernel: [number, number];
-  strides: [number, number];
-  pads: Pads;
-}
-
-export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec | MaxPoolGradSpec;
+export type NativeSpec = ConvSpec | ConvInputGradSpec | ConvFilterGradSpec | MatMulSpec | SumSpec;
 
 function valueInfo(name: string, shape: readonly number[]) {
   return { name, type: { tensor_type: { elem_type: DT.FLOAT, shape: { dim: shape.map((d) => ({ dim_value: d })) } } } };
@@ -329,21 +319,6 @@ export function sumModel(s: SumSpec): Uint8Array {
   return modelBytes(inputsOf(s), s.out, (b) => b.op('ReduceSum', ['x', b.int64s('axes', s.axes)], { keepdims: { i: s.keepDims ? 1 : 0 } }));
 }
 
-/**
- * MaxPoolGrad: onnxruntime's MaxPool gives each window's first largest value's position (the
- * same one TensorFlow's gradient picks), and MaxUnpool puts dy there. Unpooling writes, it does
- * not add, so windows must not overlap (the kernel checks).
- */
-export function maxPoolGradModel(s: MaxPoolGradSpec): Uint8Array {
-  const [n, h, w, c] = s.x as [number, number, number, number];
-  const attrs = { kernel_shape: { ints: s.kernel }, strides: { ints: s.strides }, pads: { ints: [s.pads.top, s.pads.left, s.pads.bottom, s.pads.right] } };
-  return modelBytes(inputsOf(s), s.x, (b) => {
-    const [, where] = b.opN('MaxPool', [perm(b, 'x', [0, 3, 1, 2])], attrs, 'pool', 2);
-    const dx = b.op('MaxUnpool', [perm(b, 'dy', [0, 3, 1, 2]), where!, b.int64s('shape', [n, c, h, w])], attrs);
-    return perm(b, dx, [0, 2, 3, 1]);
-  });
-}
-
 /** One matrix a side (any batch axes of size 1). */
 const singleProduct = (s: MatMulSpec) => size(s.a.slice(0, -2)) === 1 && size(s.b.slice(0, -2)) === 1;
 
@@ -372,11 +347,6 @@ export function inputsOf(s: NativeSpec): [string, number[]][] {
       ];
     case 'sum':
       return [['x', s.x]];
-    case 'maxPoolGrad':
-      return [
-        ['x', s.x],
-        ['dy', s.dy],
-      ];
     case 'matMul': {
       const single = singleProduct(s);
       const operand = (shape: readonly number[]) => (single ? asMatrixOperand(shape) : [...shape]);
@@ -403,8 +373,6 @@ export function outputOf(s: NativeSpec): number[] {
       return singleProduct(s) ? s.out.slice(-2) : s.out;
     case 'sum':
       return s.out;
-    case 'maxPoolGrad':
-      return s.x;
   }
 }
 
@@ -420,7 +388,5 @@ export function modelFor(spec: NativeSpec): Uint8Array {
       return matMulModel(spec);
     case 'sum':
       return sumModel(spec);
-    case 'maxPoolGrad':
-      return maxPoolGradModel(spec);
   }
 }

@@ -5,7 +5,7 @@
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../wasm-kernels/compose.js';
-import { convConfig, convFilterGradConfig, convInputGradConfig, matMulConfig, maxPoolGradConfig, sumConfig } from './kernels.js';
+import { convConfig, convFilterGradConfig, convInputGradConfig, matMulConfig, sumConfig } from './kernels.js';
 import type { NativeRuntime } from './runtime.js';
 
 /** Marks a native kernel function, with the wasm one it replaced. */
@@ -24,7 +24,6 @@ const KERNELS: readonly { name: string; make: Factory }[] = [
   { name: 'BatchMatMul', make: (tf, rt, original) => matMulConfig(tf, rt, original, false) },
   { name: '_FusedMatMul', make: (tf, rt, original) => matMulConfig(tf, rt, original, true) },
   { name: 'Sum', make: sumConfig },
-  { name: 'MaxPoolGrad', make: maxPoolGradConfig },
 ];
 
 export const NATIVE_KERNELS: readonly string[] = KERNELS.map((k) => k.name);

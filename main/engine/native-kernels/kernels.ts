@@ -212,32 +212,3 @@ export function sumConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelCon
     },
   };
 }
-
-/**
- * MaxPoolGrad where the windows do not overlap (J2's 2×2 pools of stride 2): wasm's is a
- * JavaScript loop with a branch per value (../wasm-kernels/max-pool-grad.ts), which it keeps for
- * overlapping windows and dilations.
- */
-export function maxPoolGradConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelConfig): TF.KernelConfig {
-  return {
-    ...original,
-    kernelFunc: (args) => {
-      const { inputs, backend, attrs } = args;
-      const { dy, input } = inputs as TF.MaxPoolGradInputs;
-      const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as TF.MaxPoolGradAttrs;
-      if (!nativeCan(backend, [dy, input])) return original.kernelFunc(args);
-      const info = tf.backend_util.computePool2DInfo(input!.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
-      const apart = info.strideHeight >= info.filterHeight && info.strideWidth >= info.filterWidth;
-      if (!apart || info.dilationHeight !== 1 || info.dilationWidth !== 1) return original.kernelFunc(args);
-      const spec: NativeSpec = {
-        op: 'maxPoolGrad',
-        x: input!.shape,
-        dy: dy!.shape,
-        kernel: [info.filterHeight, info.filterWidth],
-        strides: [info.strideHeight, info.strideWidth],
-        pads: padsOf(info),
-      };
-      return runNative(runtime, backend, spec, { x: input!, dy: dy! }, input!.shape);
-    },
-  };
-}

@@ -10,9 +10,8 @@ import { loadBackend, nativeKernelRuntime, type Tf } from '../../../main/engine/
 import { NATIVE_KERNELS, nativeKernelsActive, registerNativeKernels, unregisterNativeKernels } from '../../../main/engine/native-kernels/index.js';
 import { loadNativeRuntime, MAX_SESSIONS, type NativeRuntime } from '../../../main/engine/native-kernels/runtime.js';
 import { convFilterGradByPatches, convFilterGradBySwap, filterGradExtent, inputsOf, modelFor, outputPadding, type NativeSpec } from '../../../main/engine/native-kernels/graphs.js';
-import { onBackend } from '../../helpers/backends.js';
 import { SMALL_PRODUCT_MACS } from '../../../main/engine/wasm-kernels/small-mat-mul.js';
-import { BROADCAST, CONV2D_CASES, MAX_POOL_CASES, PRODUCTS, convGrads, expectSameOnBoth, maxPoolGrads, values, type Shape4 } from '../../helpers/kernel-cases.js';
+import { BROADCAST, CONV2D_CASES, PRODUCTS, convGrads, expectSameOnBoth, values, type Shape4 } from '../../helpers/kernel-cases.js';
 
 let tf: Tf;
 let runtime: NativeRuntime;
@@ -132,22 +131,6 @@ describe('matrix products, native above SMALL_PRODUCT_MACS', () => {
       }),
     ]);
     expect(runs).toBe(1);
-  });
-});
-
-describe('MaxPoolGrad, native where windows do not overlap', () => {
-  it.each(MAX_POOL_CASES)('%s', async (_name, shape, size, stride, pad) => {
-    const runs = await nativeRuns(maxPoolGrads(tf, shape, size, stride, pad));
-    expect(runs).toBe(stride >= size ? 1 : 0);
-  });
-
-  it('gives a tie to the first largest value, and a window of zeros its first position', async () => {
-    const x = [
-      [1, 3, 3, 0],
-      [3, 2, 0, 0],
-    ];
-    const [dx] = await onBackend(tf, 'wasm', () => [tf.grad((a: TF.Tensor) => tf.sum(tf.mul(tf.maxPool(a as TF.Tensor4D, 2, 2, 'valid'), tf.tensor4d([5, 7], [1, 1, 2, 1]))))(tf.tensor4d(x.flat(), [1, 2, 4, 1]))]);
-    expect(Array.from(dx!)).toEqual([0, 5, 7, 0, 0, 0, 0, 0]);
   });
 });
 
