@@ -18,6 +18,7 @@
  */
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
+import { trainerEnvironment } from '../main/jobs/trainer-env.js';
 import { fileURLToPath } from 'node:url';
 import { JOURNEYS, JOURNEY_TRAINING, prepareJ1, prepareJ2, prepareJ3, type JourneyId, type Prepared } from './journeys.js';
 import { benchJourney, type BenchResult, type Options } from './run-journey.js';
@@ -125,6 +126,17 @@ function parseCommandLine() {
   return parseArgs({ args: process.argv.slice(2), allowPositionals: true, options: OPTIONS });
 }
 
+/**
+ * A journey trains as in a trainer process, whose environment the app sets when it starts one
+ * (main/jobs/trainer-env.ts): where this process lacks it, the bench runs itself again with it.
+ */
+function runInTrainerEnvironment(): void {
+  const env = trainerEnvironment();
+  if (env['GLIBC_TUNABLES'] === process.env['GLIBC_TUNABLES']) return;
+  const r = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], { stdio: 'inherit', env });
+  process.exit(r.status ?? 1);
+}
+
 async function main(): Promise<void> {
   const { values, positionals } = parseCommandLine();
   const what = positionals[0] ?? 'j1';
@@ -141,6 +153,7 @@ async function main(): Promise<void> {
       json,
     });
   const options = what === 'graph' ? null : journeyOptions(values);
+  if (options) runInTrainerEnvironment();
   if (what === 'graph' || what === 'all') {
     runGraphBench({
       json,

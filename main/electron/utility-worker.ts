@@ -6,6 +6,7 @@
  */
 import type { UtilityProcess, ForkOptions } from 'electron';
 import type { WorkerProcess, WorkerSpawner } from '../jobs/process.js';
+import { trainerEnvironment } from '../jobs/trainer-env.js';
 
 /** The slice of UtilityProcess we use; a fake of it is enough for tests. */
 export type UtilityChild = Pick<UtilityProcess, 'postMessage' | 'kill' | 'pid'> & {
@@ -17,7 +18,7 @@ export type UtilityChild = Pick<UtilityProcess, 'postMessage' | 'kill' | 'pid'> 
 export type UtilityFork = (modulePath: string, args?: string[], options?: ForkOptions) => UtilityChild;
 
 export function utilityWorkerSpawner(fork: UtilityFork): WorkerSpawner {
-  return (entry) => adaptUtilityProcess(fork(entry, [], { serviceName: 'Layerbench trainer', stdio: 'inherit' }));
+  return (entry) => adaptUtilityProcess(fork(entry, [], { serviceName: 'Layerbench trainer', stdio: 'inherit', env: trainerEnvironment() }));
 }
 
 /**

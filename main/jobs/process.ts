@@ -3,6 +3,7 @@
  * CLI, Electron's `utilityProcess.fork` in the desktop app (main/electron/ supplies that one).
  */
 import { fork } from 'node:child_process';
+import { trainerEnvironment } from './trainer-env.js';
 
 export interface WorkerProcess {
   send(message: unknown): void;
@@ -22,6 +23,7 @@ export const forkWorker: WorkerSpawner = (entry) => {
     // The trainer's own output (TF.js notices) goes to our stderr: stdout is the CLI's --json channel.
     stdio: ['ignore', 2, 2, 'ipc'],
     execArgv: entry.endsWith('.ts') ? ['--import', 'tsx'] : [],
+    env: trainerEnvironment(),
   });
   // A send to a trainer that has just died fails; its exit is reported separately.
   child.on('error', () => undefined);

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
 import { adaptUtilityProcess, utilityWorkerSpawner, type UtilityChild } from '../../../main/electron/utility-worker.js';
+import { trainerEnvironment } from '../../../main/jobs/trainer-env.js';
 
 /** Behaves like Electron's UtilityProcess as far as the adapter can tell. */
 class FakeUtilityProcess extends EventEmitter {
@@ -25,7 +26,7 @@ describe('utility-process trainer', () => {
     const f = fake();
     const fork = vi.fn(() => asChild(f));
     const proc = utilityWorkerSpawner(fork)('/app/dist/main/worker.js');
-    expect(fork).toHaveBeenCalledWith('/app/dist/main/worker.js', [], { serviceName: 'Layerbench trainer', stdio: 'inherit' });
+    expect(fork).toHaveBeenCalledWith('/app/dist/main/worker.js', [], { serviceName: 'Layerbench trainer', stdio: 'inherit', env: trainerEnvironment() });
     expect(proc.pid).toBe(4242);
   });
 
