@@ -2,12 +2,11 @@
  * TF.js kernels for the wasm backend that run on onnxruntime's native CPU kernels
  * (./runtime.ts): convolutions with both their gradients, matrix products (what Conv2D and Dense
  * layers spend their time in) and large sums (bias gradients). Each keeps the kernel it replaces and hands it every case it
- * does not take: another dtype, NCHW, products small enough that a loop wins, shapes a transposed
- * convolution cannot express.
+ * does not take: another dtype, NCHW, operations too small to win back the call (NATIVE_MIN_MACS),
+ * shapes a transposed convolution cannot express.
  */
 import type * as TF from '@tensorflow/tfjs';
 import type { Tf } from '../wasm-kernels/compose.js';
-import { SMALL_PRODUCT_MACS } from '../wasm-kernels/small-mat-mul.js';
 import { filterGradExtent, inputsOf, modelFor, outputOf, outputPadding, type FusedActivation, type NativeSpec, type Pads } from './graphs.js';
 import type { NativeRuntime, NativeTensor } from './runtime.js';
 
@@ -68,6 +67,7 @@ export function convConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelCo
         a.pad,
         a.dimRoundingMode,
       );
+      if (size(info.outShape) * info.filterHeight * info.filterWidth * info.inChannels < runtime.minMacs) return original.kernelFunc(args);
       const spec: NativeSpec = {
         op: 'conv2d',
         x: x!.shape,
@@ -102,7 +102,7 @@ export function convInputGradConfig(tf: Tf, runtime: NativeRuntime, original: TF
       const fits =
         outputPadding(info.inHeight, info.outHeight, info.strideHeight, info.filterHeight, 1, pads.top, pads.bottom) !== null &&
         outputPadding(info.inWidth, info.outWidth, info.strideWidth, info.filterWidth, 1, pads.left, pads.right) !== null;
-      if (!fits) return original.kernelFunc(args);
+      if (!fits || size(dy!.shape) * info.filterHeight * info.filterWidth * info.inChannels < runtime.minMacs) return original.kernelFunc(args);
       const spec: NativeSpec = {
         op: 'conv2dBackpropInput',
         dy: dy!.shape,
@@ -130,6 +130,7 @@ export function convFilterGradConfig(tf: Tf, runtime: NativeRuntime, original: T
       const rows = filterGradExtent(info.inHeight, info.outHeight, info.strideHeight, info.filterHeight, 1, info.padInfo.top);
       const cols = filterGradExtent(info.inWidth, info.outWidth, info.strideWidth, info.filterWidth, 1, info.padInfo.left);
       if (rows.keep <= 0 || cols.keep <= 0) return original.kernelFunc(args);
+      if (size(dy!.shape) * info.filterHeight * info.filterWidth * info.inChannels < runtime.minMacs) return original.kernelFunc(args);
       const spec: NativeSpec = {
         op: 'conv2dBackpropFilter',
         x: x!.shape,
@@ -152,7 +153,7 @@ function productShape(tf: Tf, a: readonly number[], b: readonly number[], transp
   return [...outer, m, n];
 }
 
-/** BatchMatMul, and _FusedMatMul (bias and activation). Products of ≤ SMALL_PRODUCT_MACS keep their loop. */
+/** BatchMatMul, and _FusedMatMul (bias and activation). Small products stay in wasm (NATIVE_MIN_MACS). */
 export function matMulConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelConfig, fused: boolean): TF.KernelConfig {
   return {
     ...original,
@@ -164,7 +165,7 @@ export function matMulConfig(tf: Tf, runtime: NativeRuntime, original: TF.Kernel
       if (!nativeCan(backend, [a, b, bias, preluActivationWeights]) || a!.shape.length < 2 || b!.shape.length < 2) return original.kernelFunc(args);
       const out = productShape(tf, a!.shape, b!.shape, at.transposeA, at.transposeB);
       const k = at.transposeA ? a!.shape.at(-2)! : a!.shape.at(-1)!;
-      if (size(out) * k <= SMALL_PRODUCT_MACS) return original.kernelFunc(args);
+      if (size(out) * k < runtime.minMacs) return original.kernelFunc(args);
       // A bias or PReLU weights that would broadcast the product to more axes: the original's case.
       const extra = [bias, activation === 'prelu' ? preluActivationWeights : undefined].filter((t): t is TF.TensorInfo => t !== undefined);
       if (extra.some((t) => t.shape.length > out.length || size(t.shape.slice(0, -2)) > 1)) return original.kernelFunc(args);

@@ -39,11 +39,21 @@ const nodeRequire = createRequire(import.meta.url);
 /** At most this many sessions are kept; the least recently used is closed beyond it. */
 export const MAX_SESSIONS = 64;
 
+/**
+ * Below this many multiply-adds an operation stays in wasm: a call into onnxruntime costs about
+ * 30–50 µs, which a small product does not win back (J1's LSTM products, 0.8 M multiply-adds, were
+ * as fast or faster in wasm, and J1 trained 25–35 % slower with them native; from 8 M on native
+ * was 3–7 times faster).
+ */
+export const NATIVE_MIN_MACS = 2_000_000;
+
 export class NativeRuntime {
   /** Sessions by the key of their operation and shapes, most recently used last. */
   private readonly sessions = new Map<string, BindingSession>();
   /** Operations run, for the tests and the bench's report. */
   runs = 0;
+  /** Operations below this many multiply-adds stay in wasm (the tests lower it to run small shapes). */
+  minMacs = NATIVE_MIN_MACS;
 
   constructor(
     private readonly module: BindingModule,

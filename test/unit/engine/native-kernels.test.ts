@@ -8,9 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type * as TF from '@tensorflow/tfjs';
 import { loadBackend, nativeKernelRuntime, type Tf } from '../../../main/engine/backend.js';
 import { NATIVE_KERNELS, nativeKernelsActive, registerNativeKernels, unregisterNativeKernels } from '../../../main/engine/native-kernels/index.js';
-import { loadNativeRuntime, MAX_SESSIONS, type NativeRuntime } from '../../../main/engine/native-kernels/runtime.js';
+import { loadNativeRuntime, MAX_SESSIONS, NATIVE_MIN_MACS, type NativeRuntime } from '../../../main/engine/native-kernels/runtime.js';
 import { convFilterGradByPatches, convFilterGradBySwap, filterGradExtent, inputsOf, modelFor, outputPadding, type NativeSpec } from '../../../main/engine/native-kernels/graphs.js';
-import { SMALL_PRODUCT_MACS } from '../../../main/engine/wasm-kernels/small-mat-mul.js';
 import { BROADCAST, CONV2D_CASES, PRODUCTS, convGrads, expectSameOnBoth, values, type Shape4 } from '../../helpers/kernel-cases.js';
 
 let tf: Tf;
@@ -18,6 +17,8 @@ let runtime: NativeRuntime;
 beforeAll(async () => {
   tf = (await loadBackend('wasm')).tf;
   runtime = nativeKernelRuntime()!;
+  // The tables' shapes are small; every operation goes native here, whatever its size.
+  runtime.minMacs = 0;
 });
 
 /** Compares with cpu, and returns how many operations onnxruntime ran meanwhile. */
@@ -75,15 +76,7 @@ describe('Conv2D and its gradients, native', () => {
   });
 });
 
-describe('matrix products, native above SMALL_PRODUCT_MACS', () => {
-  const macs = (a: number[], b: number[], ta: boolean, tb: boolean) => {
-    const m = ta ? a.at(-1)! : a.at(-2)!;
-    const k = ta ? a.at(-2)! : a.at(-1)!;
-    const n = tb ? b.at(-2)! : b.at(-1)!;
-    const batch = Math.max(a.slice(0, -2).reduce((p, d) => p * d, 1), b.slice(0, -2).reduce((p, d) => p * d, 1));
-    return batch * m * n * k;
-  };
-
+describe('matrix products, native', () => {
   it.each(PRODUCTS)('%s and its gradients', async (_name, aShape, bShape, transposeA, transposeB) => {
     const runs = await nativeRuns(() => {
       const a = tf.tensor(values(aShape, 1), aShape);
@@ -92,9 +85,8 @@ describe('matrix products, native above SMALL_PRODUCT_MACS', () => {
       const grads = tf.grads((x: TF.Tensor, y: TF.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, transposeA, transposeB), r)))([a, b]);
       return [tf.matMul(a, b, transposeA, transposeB), ...grads];
     });
-    // Each product (forward and both gradients) has the forward's multiply-adds.
-    if (macs(aShape, bShape, transposeA, transposeB) > SMALL_PRODUCT_MACS) expect(runs).toBeGreaterThanOrEqual(3);
-    else expect(runs).toBe(0);
+    // The product and both gradients.
+    expect(runs).toBeGreaterThanOrEqual(3);
   });
 
   it('a large product of batches, and one with a broadcast batch', async () => {
@@ -145,6 +137,23 @@ describe('sums, native from NATIVE_SUM_MIN_VALUES values', () => {
   it.each(SUMS)('%s', async (_name, shape, axis, keepDims, expected) => {
     const runs = await nativeRuns(() => [tf.sum(tf.tensor(values(shape, 1), shape), axis, keepDims)]);
     expect(runs).toBe(expected);
+  });
+});
+
+describe('which operations go native by default', () => {
+  it(`keeps operations under NATIVE_MIN_MACS (${NATIVE_MIN_MACS}) in wasm and sends larger ones`, async () => {
+    runtime.minMacs = NATIVE_MIN_MACS;
+    try {
+      // J1's LSTM gates, 72×58 by 58×200: 0.84 M multiply-adds.
+      expect(await nativeRuns(() => [tf.matMul(tf.tensor(values([72, 58], 1), [72, 58]), tf.tensor(values([58, 200], 2), [58, 200]))])).toBe(0);
+      expect(await nativeRuns(() => [tf.matMul(tf.tensor(values([100, 512], 1), [100, 512]), tf.tensor(values([512, 64], 2), [512, 64]))])).toBe(1);
+      // A 3×3 convolution of 2 images of 7×9×3 into 4 channels: 13.6 k.
+      expect(await nativeRuns(convGrads(tf, (x, w) => tf.conv2d(x, w, 1, 'same'), [2, 7, 9, 3], [3, 3, 3, 4]))).toBe(0);
+      // J2's second convolution on 4 images: 4·14·14·64·5·5·32 = 40 M each way.
+      expect(await nativeRuns(convGrads(tf, (x, w) => tf.conv2d(x, w, 1, 'same'), [4, 14, 14, 32], [5, 5, 32, 64]))).toBeGreaterThanOrEqual(3);
+    } finally {
+      runtime.minMacs = 0;
+    }
   });
 });
 
