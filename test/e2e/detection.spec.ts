@@ -89,6 +89,15 @@ test('detector: import COCO, Grid detector template, train, evaluate, viewer at 
     await page.getByTestId('backend-select').selectOption('wasm');
     await setNumber(page, 'epochs', EPOCHS);
     await setNumber(page, 'batch-size', BATCH);
+    // Augmentation for a detector: flip (its boxes are flipped too), no shift.
+    await page.locator('[data-testid="advanced-settings"] > summary').click();
+    await page.getByTestId('augmentation').check();
+    await expect(page.getByTestId('augment-flip')).toBeChecked();
+    await expect(page.getByTestId('augment-shift')).toBeDisabled();
+    await expect(page.getByTestId('augment-shift')).toHaveValue('0');
+    await expect(page.getByTestId('augment-detector-note')).toContainText('flipped with their images');
+    await page.getByTestId('augmentation').scrollIntoViewIfNeeded();
+    await shot(page, 'detection-00-augmentation');
     await page.getByTestId('train-button').click();
     // Every 9th image has no box and is not marked reviewed: the Train view says they are left out.
     await expect(page.getByTestId('preparing-note')).toContainText('no confirmed box and are not marked reviewed: left out', { timeout: 60_000 });
