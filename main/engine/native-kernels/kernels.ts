@@ -47,6 +47,14 @@ function padsOf(info: TF.backend_util.Conv2DInfo): Pads {
   return { top: p.top, bottom: p.bottom, left: p.left, right: p.right };
 }
 
+/** A fused activation's part of a spec: the activation, PReLU weights' shape, leaky ReLU's slope. */
+function activationSpec(activation: FusedActivation, alpha: TF.TensorInfo | undefined, leakyAlpha: number | undefined): { activation?: FusedActivation; alpha?: number[]; leakyAlpha?: number } {
+  if (activation === 'linear') return {};
+  if (activation === 'prelu') return { activation, alpha: alpha!.shape };
+  if (activation === 'leakyrelu') return { activation, leakyAlpha: leakyAlpha ?? 0.2 };
+  return { activation };
+}
+
 /** Conv2D, and FusedConv2D when its bias is one value per output channel. */
 export function convConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelConfig, fused: boolean): TF.KernelConfig {
   return {
@@ -77,9 +85,7 @@ export function convConfig(tf: Tf, runtime: NativeRuntime, original: TF.KernelCo
         dilations: [info.dilationHeight, info.dilationWidth],
         pads: padsOf(info),
         ...(bias ? { bias: true } : {}),
-        ...(activation !== 'linear' ? { activation } : {}),
-        ...(activation === 'prelu' ? { alpha: preluActivationWeights!.shape } : {}),
-        ...(activation === 'leakyrelu' ? { leakyAlpha: a.leakyreluAlpha ?? 0.2 } : {}),
+        ...activationSpec(activation, preluActivationWeights, a.leakyreluAlpha),
       };
       const named: Record<string, TF.TensorInfo> = { x: x!, w: filter! };
       if (bias) named['b'] = bias;
@@ -177,9 +183,7 @@ export function matMulConfig(tf: Tf, runtime: NativeRuntime, original: TF.Kernel
         transposeA: at.transposeA,
         transposeB: at.transposeB,
         ...(bias ? { bias: bias.shape } : {}),
-        ...(activation !== 'linear' ? { activation } : {}),
-        ...(activation === 'prelu' ? { alpha: preluActivationWeights!.shape } : {}),
-        ...(activation === 'leakyrelu' ? { leakyAlpha: at.leakyreluAlpha ?? 0.2 } : {}),
+        ...activationSpec(activation, preluActivationWeights, at.leakyreluAlpha),
       };
       const named: Record<string, TF.TensorInfo> = { a: a!, b: b! };
       if (bias) named['bias'] = bias;
